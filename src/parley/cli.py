@@ -1,0 +1,127 @@
+"""The `parley` command line: analyse, ingest, evaluate.
+
+Exit codes: 0 all went well; 1 some inputs could not be read (each reported as `file:line:
+message` on stderr, the rest processed); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+
+from .reading import Article, ReadProblem, read_inputs
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Parley: who demands, offers, accepts or rejects what, sourced and dated.")
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _group() -> None:
+    """Parley: who demands, offers, accepts or rejects what, sourced and dated."""
+
+
+class Format(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+class Problems:
+    """Collects read problems while articles stream by; reports them at the end."""
+
+    def __init__(self) -> None:
+        self.items: list[ReadProblem] = []
+
+    def articles(self, inputs: list[str]) -> Iterator[Article]:
+        for item in read_inputs(inputs):
+            if isinstance(item, ReadProblem):
+                self.items.append(item)
+                err.print(f"[red]error:[/] {item}", highlight=False)
+            else:
+                yield item
+
+    def finish(self, done: int, verb: str) -> None:
+        if self.items:
+            err.print(f"{done} article(s) {verb}; {len(self.items)} input problem(s), see above.",
+                      highlight=False)
+            raise typer.Exit(1)
+
+
+def _write_atomically(path: Path, chunks: Iterator[str]) -> None:
+    """Write to a temporary file beside `path` and rename: never a half-written output."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+@app.command()
+def analyze(
+    paths: List[str] = typer.Argument(..., help="Files, directories, or - for stdin."),
+    format: Format = typer.Option(Format.json, "--format", "-f", help="json, jsonl or table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write here (atomically) instead of stdout."),
+    n_process: int = typer.Option(1, "--n-process", "-j", min=1, help="spaCy worker processes."),
+    registry: Optional[Path] = typer.Option(None, "--registry",
+                                            help="Extra actor registry (YAML)."),
+) -> None:
+    """Analyse articles and print one contract record per article."""
+    from .analysis import analyse
+    from .pipeline import load_pipeline
+
+    problems = Problems()
+    nlp = load_pipeline(str(registry) if registry else None)
+    results = (a for _, a in analyse(problems.articles(paths), nlp, n_process=n_process))
+    count = 0
+
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for analysis in results:
+            count += 1
+            yield analysis
+
+    if format is Format.table:
+        from .report import print_report
+
+        print_report(list(counted()))
+    else:
+        chunks = _render(counted(), format)
+        if output:
+            _write_atomically(output, chunks)
+        else:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+    problems.finish(count, "analysed")
+
+
+def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
+    if format is Format.jsonl:
+        for analysis in analyses:
+            yield json.dumps(analysis, ensure_ascii=False) + "\n"
+        return
+    collected = list(analyses)
+    payload = collected[0] if len(collected) == 1 else collected
+    yield json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":
+    main()
