@@ -119,6 +119,11 @@ def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
     yield json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
+from .evaluation.cli import eval_app  # noqa: E402
+
+app.add_typer(eval_app, name="eval")
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -13,4 +13,4 @@ for _name in STAGE_ATTRIBUTES + ("article_date", "stage_warnings"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
-from . import paragraphs  # noqa: E402,F401  (registers the factories)
+from . import acts, actors, paragraphs, places, quotes, times  # noqa: E402,F401  (registers the factories)

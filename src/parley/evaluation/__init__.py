@@ -1,0 +1,1 @@
+"""Scoring Parley against gold data: the contract's protocol (`gold`) and public corpora."""
