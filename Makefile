@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Both build .venv from scratch.
-PY ?= python3.11
+PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -7,7 +7,9 @@ as in spaCy) and assembles one analysis dict per article from what the component
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
+from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Iterator
 
@@ -46,9 +48,23 @@ def build_analysis(article: Article, doc: Doc) -> dict:
     for name in STAGE_ATTRIBUTES:
         analysis[name] = list(getattr(doc._, name) or [])
     analysis["warnings"] = list(article.warnings) + list(doc._.stage_warnings or [])
+    if os.environ.get("PARLEY_VALIDATE") == "1":
+        _raise_if_invalid(analysis)
     return analysis
 
 
+class ContractViolation(AssertionError):
+    """An analysis that does not conform to the contract (raised only when PARLEY_VALIDATE=1)."""
+
+
+def _raise_if_invalid(analysis: dict) -> None:
+    """Self-check used by the test suite and CI: every analysis produced is validated."""
+    errors = validation_errors(analysis)
+    if errors:
+        raise ContractViolation(f"{analysis['article']['id']}: " + "; ".join(errors[:5]))
+
+
+@lru_cache(maxsize=1)
 def load_schema() -> dict:
     """The contract's JSON Schema, as shipped in the package."""
     text = resources.files("parley.data").joinpath("analysis.schema.json").read_text("utf-8")
@@ -57,15 +73,17 @@ def load_schema() -> dict:
 
 def validation_errors(analysis: dict) -> list[str]:
     """Schema errors plus spans that do not index `article.text` (empty list: valid)."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(load_schema())
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in validator.iter_errors(analysis)]
+              for e in _validator().iter_errors(analysis)]
     length = len(analysis["article"]["text"])
+    text = analysis["article"]["text"]
     for where, span in iter_spans(analysis):
         if not (0 <= span[0] < span[1] <= length):
             errors.append(f"{where}: span {span} outside the text (length {length})")
+    for where, span, said in iter_spans_with_text(analysis):
+        if text[span[0]:span[1]] != said:
+            errors.append(f"{where}: text[{span[0]}:{span[1]}] is {text[span[0]:span[1]]!r}, "
+                          f"the output says {said!r}")
     return errors
 
 
@@ -86,3 +104,20 @@ def iter_spans(analysis: dict) -> Iterator[tuple[str, list[int]]]:
     for kind in ("times", "places"):
         for i, item in enumerate(analysis[kind]):
             yield f"{kind}/{i}/span", item["span"]
+
+
+def iter_spans_with_text(analysis: dict) -> Iterator[tuple[str, list[int], str]]:
+    """Spans that the output pairs with the text they claim to cover."""
+    for i, quote in enumerate(analysis["quotes"]):
+        if quote.get("cue"):
+            yield f"quotes/{i}/cue", quote["cue"]["span"], quote["cue"]["text"]
+    for kind in ("times", "places"):
+        for i, item in enumerate(analysis[kind]):
+            yield f"{kind}/{i}", item["span"], item["text"]
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_schema())

@@ -56,14 +56,21 @@ class Problems:
             raise typer.Exit(1)
 
 
-def _write_atomically(path: Path, chunks: Iterator[str]) -> None:
-    """Write to a temporary file beside `path` and rename: never a half-written output."""
+def _write_atomically(path: Path, chunks: Iterator[str], keep=lambda: True) -> None:
+    """Write to a temporary file beside `path` and rename: never a half-written output.
+
+    `keep()` is asked once everything is written; False leaves an existing `path` untouched
+    (a run in which nothing could be read must not replace yesterday's good output).
+    """
     handle, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             for chunk in chunks:
                 out.write(chunk)
-        os.replace(tmp, path)
+        if keep():
+            os.replace(tmp, path)
+        else:
+            os.unlink(tmp)
     except BaseException:
         os.unlink(tmp)
         raise
@@ -101,7 +108,7 @@ def analyze(
     else:
         chunks = _render(counted(), format)
         if output:
-            _write_atomically(output, chunks)
+            _write_atomically(output, chunks, keep=lambda: count > 0 or not problems.items)
         else:
             for chunk in chunks:
                 sys.stdout.write(chunk)

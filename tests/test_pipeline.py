@@ -1,0 +1,46 @@
+"""The pipeline: paragraph breaks are hard boundaries; every analysis conforms to the contract."""
+
+from parley.analysis import analyse, validation_errors
+from parley.reading import Article
+
+
+def test_a_headline_without_a_full_stop_is_its_own_sentence(nlp):
+    text = "Putin has demanded full control of Donbas\nThe Kremlin said talks would go on."
+    doc = nlp(text)
+    first = next(iter(doc.sents))
+    assert first.text.strip() == "Putin has demanded full control of Donbas"
+
+
+def test_entities_never_cross_a_paragraph_break(nlp):
+    text = "Talks with Keir Starmer\nLuhansk Oblast officials met Volodymyr Zelenskyy."
+    doc = nlp(text)
+    assert doc.ents, "the model finds entities here"
+    assert all("\n" not in ent.text for ent in doc.ents)
+
+
+def test_components_are_registered_in_the_configured_order(nlp):
+    names = nlp.pipe_names
+    assert names.index("parley_paragraphs") < names.index("parser")
+    assert names.index("parley_entity_boundaries") == names.index("ner") + 1
+    stages = ["parley_times", "parley_places", "parley_actors", "parley_quotes", "parley_acts"]
+    assert [n for n in names if n in stages] == stages
+
+
+def test_analyses_keep_input_order_and_validate(nlp):
+    articles = [Article(id=f"a{i}", text=f"Article number {i}.\nSecond paragraph {i}.",
+                        date="2025-08-17") for i in range(5)]
+    results = list(analyse(articles, nlp, batch_size=2))
+    assert [a.id for a, _ in results] == [f"a{i}" for i in range(5)]
+    for _, analysis in results:
+        assert validation_errors(analysis) == []
+
+
+def test_validation_catches_a_span_outside_the_text():
+    analysis = {"article": {"id": "x", "date": None, "title": None, "source": None, "url": None,
+                            "text": "short"},
+                "actors": [], "quotes": [], "acts": [], "warnings": [], "places": [],
+                "times": [{"span": [2, 40], "text": "xyz", "type": "date", "value": "2025",
+                           "anchor": "article"}]}
+    errors = validation_errors(analysis)
+    assert any("outside the text" in e for e in errors)
+    assert any("the output says 'xyz'" in e for e in errors)
