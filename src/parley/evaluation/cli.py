@@ -23,7 +23,7 @@ def gold(
     from rich.console import Console
     from rich.table import Table
 
-    from .gold import GoldError, default_gold_dir, evaluate_dir, rows
+    from .gold import GoldError, default_gold_dir, evaluate_dir, miss_line, rows
 
     console = Console()
     directory = directory or default_gold_dir()
@@ -37,19 +37,15 @@ def gold(
         raise typer.Exit(2)
     table = Table(title=f"parley eval gold: {len(golds)} article(s) in {directory}")
     for column in ("metric", "P", "R", "F1 / share", "counts"):
-        table.add_column(column, justify="left" if column in ("metric", "counts") else "right")
+        table.add_column(column, justify="left" if column in ("metric", "counts") else "right",
+                         no_wrap=column in ("metric", "counts"))
     for row in rows(score):
         table.add_row(*row)
     console.print(table)
     if verbose:
-        misses = Table(title=f"misses ({len(score.misses)})", show_lines=False)
-        for column in ("article", "stage", "kind", "text", "detail"):
-            misses.add_column(column, overflow="fold")
+        console.print(f"[bold]misses ({len(score.misses)})[/]: gold items not found, false positives")
         for miss in score.misses:
-            detail = {k: v for k, v in miss.items() if k not in ("article", "stage", "kind", "text")}
-            misses.add_row(miss["article"], miss["stage"], miss["kind"], miss["text"],
-                           json.dumps(detail, ensure_ascii=False))
-        console.print(misses)
+            console.print(miss_line(miss), highlight=False, markup=False, soft_wrap=True)
     if json_path:
         payload = {"gold_dir": str(directory), "articles": [g["id"] for g in golds],
                    **score.as_dict(), "misses": score.misses}

@@ -563,7 +563,8 @@ def rows(score: Score) -> list[tuple[str, str, str, str, str]]:
                 f"tp={value.tp} fp={value.fp} fn={value.fn}")
 
     def share(name: str, value: Share) -> tuple[str, str, str, str, str]:
-        return (name, "", "", f"{value.value:.3f}", f"{value.hits}/{value.total}")
+        shown = f"{value.value:.3f}" if value.total else "n/a"
+        return (name, "", "", shown, f"{value.hits}/{value.total}")
 
     return [
         prf("quotes: end-to-end (headline)", score.quotes_end_to_end),
@@ -577,3 +578,13 @@ def rows(score: Score) -> list[tuple[str, str, str, str, str]]:
         share("places: found with code", score.places),
         share("actors: resolved", score.actor_resolution),
     ]
+
+
+def miss_line(miss: dict, width: int = 110) -> str:
+    """One greppable line per miss: `article stage kind: "text" {details}`."""
+    text = " ".join(miss.get("text", "").split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    detail = {k: v for k, v in miss.items() if k not in ("article", "stage", "kind", "text")}
+    extra = f" {json.dumps(detail, ensure_ascii=False)}" if detail else ""
+    return f"{miss['article']} {miss['stage']} {miss['kind']}: \"{text}\"{extra}"
