@@ -1,13 +1,634 @@
-"""The times stage (placeholder until its issue lands: it finds nothing, and says so honestly).
+"""The times stage: TIMEX3 expressions with values resolved against the article date.
 
-Writes `doc._.times`: a list of contract records with character offsets into `doc.text`.
+Writes `doc._.times`: contract records `{span, text, type, value, anchor}` with character offsets
+into `doc.text`.
+
+How it works, and why:
+- Candidates come from regular expressions built from `data/times.yaml` (one pass of precompiled
+  regexes over the text is far cheaper than dateparser per candidate, and TimeML's conventions,
+  such as "Saturday night" -> a date, "two years" -> P2Y, "weekly" -> a set, need rules anyway).
+  Overlapping matches are resolved longest-first.
+- Relative expressions are resolved against an anchor date: the article date, or, inside a
+  quotation, the date of the statement it comes from (`anchor: "utterance"`; see
+  `statement_anchors`).
+- Weekdays and bare months take their direction from the sentence: a future verb ("will meet on
+  Sunday") or a forward-looking noun ("Monday's talks") picks the next occurrence (today included),
+  a past verb the previous one (today included), anything else the nearest.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
+
+# Paired quotation marks, and the marks that open a quotation paragraph.
+_OPEN_QUOTES = "“\"«"
+_QUOTE_PAIRS = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|«[^»\n]*(?:»|$)", re.M)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The data file, with its patterns compiled (once per process)."""
+    text = resources.files("parley.data").joinpath("times.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    data["patterns"] = [(p["rule"], re.compile(_fill(p["regex"], data), _flags(p)))
+                        for p in data["patterns"]]
+    data["lower_weekdays"] = {k.lower(): v for k, v in data["weekdays"].items()}
+    data["lower_months"] = {k.lower(): v for k, v in data["months"].items()}
+    data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
+    return data
+
+
+def _flags(pattern: dict) -> int:
+    return re.I if "i" in pattern.get("flags", "") else 0
+
+
+def _alternation(words) -> str:
+    """Regex alternation of words, longest first so that "a few" wins over "a"."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _fill(regex: str, data: dict) -> str:
+    numbers = _alternation(list(data["numbers"]) + data["vague_numbers"])
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    slots = {
+        "WEEKDAY": _alternation(data["weekdays"]),
+        "MONTH": _alternation(data["months"]),
+        "UNIT": _alternation(data["units"]),
+        "NUM": rf"\d+(?:\.\d+)?|(?:{tens})[\s-](?:one|two|three|four|five|six|seven|eight|nine)"
+               rf"|{numbers}",
+        "ORDINAL": _alternation(data["ordinals"]),
+        "PART": _alternation(data["parts_of_day"]),
+        "SEASON": _alternation(data["seasons"]),
+        "RELDAY": _alternation(data["relative_days"]),
+        "SHIFT": _alternation(data["shifts"]),
+        "FUZZY": _alternation(data["fuzzy_shifts"]),
+        "SETWORD": _alternation(data["set_words"]),
+        "REFERENCE": _alternation(data["references"]),
+    }
+    for name, alternation in slots.items():
+        regex = regex.replace("{%s}" % name, f"(?:{alternation})")
+    return regex
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates
+
+
+def find_candidates(text: str) -> list[tuple[int, int, str, re.Match]]:
+    """Non-overlapping `(start, end, rule, match)` over `text`, longest match first."""
+    found = []
+    for rule, regex in lexicon()["patterns"]:
+        for match in regex.finditer(text):
+            start, end = _core_span(match)
+            if end > start:
+                found.append((start, end, rule, match))
+    found.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, str, re.Match]] = []
+    for cand in found:
+        if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
+            taken.append(cand)
+    taken.sort(key=lambda c: c[0])
+    return taken
+
+
+def _core_span(match: re.Match) -> tuple[int, int]:
+    """The span to report: a `core`/`core2` group when the pattern needs context around it
+    ("for years": "for" tells a duration, but TimeML's span is "years")."""
+    groups = match.groupdict()
+    for name in ("core", "core2"):
+        if groups.get(name):
+            return match.span(name)
+    return match.span()
+
+
+# --------------------------------------------------------------------------------------------
+# Context: tense, forward-looking nouns, quotations
+
+
+class Context:
+    """What a resolver may ask about the sentence around a candidate."""
+
+    def __init__(self, doc: Doc | None, start: int, end: int):
+        self.doc, self.start, self.end = doc, start, end
+
+    def direction(self) -> int:
+        """+1 future, -1 past, 0 unknown, from the verb that governs the expression."""
+        if self.doc is None:
+            return 0
+        span = self.doc.char_span(self.start, self.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return 0
+        data = lexicon()
+        token = span.root
+        for _ in range(6):
+            if token.pos_ in ("VERB", "AUX") or token.head == token:
+                break
+            token = token.head
+        return _verb_direction(token, data)
+
+
+def _verb_direction(verb, data: dict) -> int:
+    """Tense of a verb from its auxiliaries and morphology."""
+    children = list(verb.children)
+    aux = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("will", "'ll", "’ll", "shall", "wo") for a in aux):
+        return 1
+    window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text.lower()
+    if any(marker in window for marker in data["future_markers"] if " " in marker):
+        return 1
+    if verb.tag_ in ("VBD",) or any(a in ("had", "did", "has", "have", "was", "were") for a in aux):
+        return -1
+    if verb.tag_ == "VBN" and not aux:
+        return -1
+    return 0
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text: paired marks in a line, and lines that open with a mark.
+
+    A news quote running over several paragraphs opens each one with a mark and closes only the
+    last, so a paragraph that starts with an opening mark counts as quoted up to its closing mark
+    or its end. Quotation marks are detected here because the quote stage runs later.
+    """
+    regions: list[tuple[int, int]] = []
+    open_chain = False
+    for match in _QUOTE_PAIRS.finditer(text):
+        start, end = match.span()
+        if end - start <= 2:
+            continue
+        gap = text[regions[-1][1]:start] if regions else ""
+        if open_chain and gap.strip() == "":
+            regions[-1] = (regions[-1][0], end)  # the quote goes on in this paragraph
+        else:
+            regions.append((start, end))
+        open_chain = text[end - 1] not in "”\"»"
+    return regions
+
+
+def statement_anchors(text: str, regions: list[tuple[int, int]],
+                      dated: list[tuple[int, int, dt.date]]) -> dict[int, dt.date]:
+    """Quote region index -> the date of the statement it belongs to.
+
+    Heuristic: the statement date is a day-precise date expression outside any quote, in the
+    same paragraph as the quote or in one of the three paragraphs before it, whose sentence holds
+    a statement cue ("said", "issued a statement", "told"). The closest such date before the quote
+    wins; failing that, one after the quote in the same paragraph ("..., he said on Saturday.").
+    """
+    data = lexicon()
+    anchors: dict[int, dt.date] = {}
+    outside = [d for d in dated if not any(r[0] <= d[0] < r[1] for r in regions)]
+    if not outside:
+        return anchors
+    for index, (q_start, q_end) in enumerate(regions):
+        para_start = _paragraph_start(text, q_start, back=3)
+        best = None
+        for start, end, date in outside:
+            if para_start <= start < q_start and _sentence_has_cue(text, start, end, data):
+                best = date  # later ones are closer
+        if best is None:
+            line_end = text.find("\n", q_end)
+            line_end = len(text) if line_end < 0 else line_end
+            for start, end, date in outside:
+                if q_end <= start < line_end and _sentence_has_cue(text, start, end, data):
+                    best = date
+                    break
+        if best is not None:
+            anchors[index] = best
+    return anchors
+
+
+def _paragraph_start(text: str, pos: int, back: int) -> int:
+    """Start of the paragraph `back` paragraphs before the one holding `pos`."""
+    start = pos
+    for _ in range(back + 1):
+        start = text.rfind("\n", 0, max(start - 1, 0))
+        if start < 0:
+            return 0
+    return start + 1
+
+
+def _sentence_has_cue(text: str, start: int, end: int, data: dict) -> bool:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), 0)
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    return bool(data["statement_re"].search(text, left, right))
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+
+
+def _iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _shift_months(year: int, month: int, offset: int) -> tuple[int, int]:
+    total = year * 12 + (month - 1) + offset
+    return total // 12, total % 12 + 1
+
+
+def _number(word: str | None) -> float | None:
+    """Numeric value of "two", "24", "twenty four"; None for vague quantities."""
+    if word is None:
+        return 1
+    word = re.sub(r"\s+", " ", word.lower().strip())
+    data = lexicon()
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return float(word)
+    if word in data["numbers"]:
+        return data["numbers"][word]
+    parts = re.split(r"[\s-]", word)
+    if len(parts) == 2 and all(p in data["numbers"] for p in parts):
+        return data["numbers"][parts[0]] + data["numbers"][parts[1]]
+    return None
+
+
+def _fmt_number(value: float | None) -> str:
+    if value is None:
+        return "X"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _weekday_date(anchor: dt.date, weekday: int, direction: int) -> dt.date:
+    """The weekday's date: next (today included), previous (today included) or nearest."""
+    ahead = (weekday - anchor.weekday()) % 7
+    if direction > 0:
+        return anchor + dt.timedelta(days=ahead)
+    if direction < 0:
+        return anchor - dt.timedelta(days=(7 - ahead) % 7)
+    return anchor + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
+
+
+def _year_for_month(anchor: dt.date, month: int, direction: int) -> int:
+    if direction > 0:
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    if direction < 0:
+        return anchor.year if month <= anchor.month else anchor.year - 1
+    diff = month - anchor.month
+    if diff > 6:
+        return anchor.year - 1
+    if diff < -6:
+        return anchor.year + 1
+    return anchor.year
+
+
+def resolve(rule: str, m: re.Match, anchor: dt.date | None, ctx: Context) -> tuple[str, str] | None:
+    """TIMEX3 `(type, value)` of a match, or None when it is not a time after all."""
+    handler = _RULES[rule]
+    return handler(m, anchor, ctx, lexicon())
+
+
+def _month_day_year(m, anchor, ctx, data):
+    month = data["lower_months"][m.group("month").lower()]
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif anchor is None:
+        return "date", f"XXXX-{month:02d}-{day:02d}"
+    else:
+        year = _year_for_month(anchor, month, ctx.direction())
+    try:
+        return "date", dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_year(m, anchor, ctx, data):
+    month = data["lower_months"][m.group("month").lower().rstrip(".")]
+    return "date", f"{int(m.group('year')):04d}-{month:02d}"
+
+
+def _iso_date(m, anchor, ctx, data):
+    try:
+        return "date", dt.date(int(m.group("year")), int(m.group("month")),
+                               int(m.group("day"))).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_only(m, anchor, ctx, data):
+    month = data["lower_months"][m.group("month").lower().rstrip(".")]
+    if anchor is None:
+        return "date", f"XXXX-{month:02d}"
+    shift = (m.group("shift") or "").lower()
+    if shift:
+        direction = data["shifts"].get(re.sub(r"\s+", " ", shift), 0)
+        direction = direction if direction else 0
+    else:
+        direction = ctx.direction()
+    if shift and direction < 0:  # "last March": strictly before this month
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    elif shift and direction > 0:
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    else:
+        year = _year_for_month(anchor, month, direction)
+    return "date", f"{year:04d}-{month:02d}"
+
+
+def _decade(m, anchor, ctx, data):
+    century = m.group("century")
+    if century is None:
+        century = "19"
+    return "date", f"{century}{m.group('decade')}"
+
+
+def _year(m, anchor, ctx, data):
+    year = int(m.group("year"))
+    # A bare four-digit number is a year only near a date word or in a DATE entity.
+    doc = ctx.doc
+    if doc is not None:
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and span[0].ent_type_ in ("DATE",):
+            return "date", f"{year:04d}"
+    before = (doc.text if doc is not None else "")[max(0, m.start() - 12):m.start()].lower()
+    if doc is None or re.search(r"(?:\b(?:in|since|by|until|till|from|before|after|during|of|"
+                                r"through|to|year|early|late|mid|fiscal|and|or|between)\s+|"
+                                r"[-–(]\s*)$", before):
+        return "date", f"{year:04d}"
+    return None
+
+
+def _quarter(m, anchor, ctx, data):
+    q = data["ordinals"][m.group("ord").lower()]
+    if m.group("year"):
+        return "date", f"{m.group('year')}-Q{q}"
+    if anchor is None:
+        return "date", f"XXXX-Q{q}"
+    current = (anchor.month - 1) // 3 + 1
+    year = anchor.year if q <= current or ctx.direction() > 0 else anchor.year - 1
+    return "date", f"{year}-Q{q}"
+
+
+def _quarter_shift(m, anchor, ctx, data):
+    if anchor is None:
+        return None
+    offset = data["shifts"].get(re.sub(r"\s+", " ", m.group("shift").lower()), 0)
+    current = (anchor.month - 1) // 3 + offset
+    return "date", f"{anchor.year + current // 4}-Q{current % 4 + 1}"
+
+
+def _relative_day(m, anchor, ctx, data):
+    offset, part = data["relative_days"][m.group("rel").lower()]
+    if m.group("part"):
+        part = data["parts_of_day"][m.group("part").lower()]
+    if anchor is None:
+        return None
+    day = anchor + dt.timedelta(days=offset)
+    return "date", day.isoformat() + (f"T{part}" if part else "")
+
+
+def _last_night(m, anchor, ctx, data):
+    if anchor is None:
+        return None
+    part = data["parts_of_day"][m.group("part").lower()]
+    last = m.group(0).lower().startswith("last")
+    day = anchor - dt.timedelta(days=1) if last else anchor
+    return "date", f"{day.isoformat()}T{part}"
+
+
+def _weekday(m, anchor, ctx, data):
+    weekday = data["lower_weekdays"][m.group("weekday").lower()]
+    if anchor is None:
+        return "date", f"XXXX-WXX-{weekday + 1}"
+    shift = (m.group("shift") or "").lower()
+    if shift:
+        offset = data["shifts"].get(re.sub(r"\s+", " ", shift), 0)
+        if offset > 0:
+            day = anchor + dt.timedelta(days=(weekday - anchor.weekday()) % 7 or 7)
+        elif offset < 0:
+            day = anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7 or 7)
+        else:
+            day = anchor + dt.timedelta(days=weekday - anchor.weekday())
+    else:
+        direction = 1 if m.group("poss") and _future_noun_after(m, ctx, data) else ctx.direction()
+        day = _weekday_date(anchor, weekday, direction)
+    return "date", day.isoformat()
+
+
+def _future_noun_after(m, ctx, data) -> bool:
+    if ctx.doc is None:
+        return True
+    following = re.match(r"\s*(?:[\w-]+\s+)?(\w+)", ctx.doc.text[m.end():m.end() + 40])
+    return bool(following) and following.group(1).lower() in data["future_nouns"]
+
+
+def _season(m, anchor, ctx, data):
+    season = data["seasons"][m.group("season").lower()]
+    if m.group("year"):
+        return "date", f"{m.group('year')}-{season}"
+    if anchor is None:
+        return "date", f"XXXX-{season}"
+    shift = (m.group("shift") or "").lower().split()
+    offset = data["shifts"].get(shift[0], 0) if shift else 0
+    return "date", f"{anchor.year + offset}-{season}"
+
+
+def _season_year(m, anchor, ctx, data):
+    return "date", f"{m.group('year')}-{data['seasons'][m.group('season').lower()]}"
+
+
+def _shifted_unit(m, anchor, ctx, data):
+    unit = m.group("unit").lower()
+    shift = re.sub(r"\s+", " ", m.group("shift").lower())
+    if shift == "past" or (shift == "last" and m.start() >= 4
+                           and ctx.doc is not None
+                           and ctx.doc.text[max(0, m.start() - 4):m.start()].lower() == "the "):
+        return "duration", "P1" + data["units"].get(unit, "W")
+    offset = data["shifts"].get(shift, 0)
+    if anchor is None:
+        return None
+    if unit == "year":
+        return "date", str(anchor.year + offset)
+    if unit == "month":
+        year, month = _shift_months(anchor.year, anchor.month, offset)
+        return "date", f"{year:04d}-{month:02d}"
+    if unit in ("week", "weekend"):
+        suffix = "-WE" if unit == "weekend" else ""
+        return "date", _iso_week(anchor + dt.timedelta(weeks=offset)) + suffix
+    if unit == "decade":
+        return "date", str(anchor.year // 10 + offset)
+    if unit == "century":
+        return "date", str(anchor.year // 100 + offset)
+    return None
+
+
+def _ago(m, anchor, ctx, data):
+    number = _number(m.group("num"))
+    unit = m.group("unit").lower()
+    if anchor is None or number is None or not float(number).is_integer():
+        return None
+    n = int(number) * (1 if re.match(r"later|from|hence", m.group("dir").lower()) else -1)
+    if unit == "year":
+        return "date", str(anchor.year + n)
+    if unit == "month":
+        year, month = _shift_months(anchor.year, anchor.month, n)
+        return "date", f"{year:04d}-{month:02d}"
+    if unit == "week":
+        return "date", _iso_week(anchor + dt.timedelta(weeks=n))
+    if unit == "day":
+        return "date", (anchor + dt.timedelta(days=n)).isoformat()
+    if unit == "decade":
+        return "date", str(anchor.year // 10 + n)
+    return None
+
+
+def _duration_value(number, unit: str, data: dict) -> str:
+    code = data["units"][unit]
+    if unit == "quarter":
+        return f"P{_fmt_number(number * 3 if number else None)}M"
+    if unit == "fortnight":
+        return f"P{_fmt_number(number * 2 if number else None)}W"
+    if number is not None and not float(number).is_integer():
+        if unit in data["time_units"]:
+            return f"PT{_fmt_number(number)}{code}"
+        return f"P{_fmt_number(number)}{code}"
+    prefix = "PT" if unit in data["time_units"] else "P"
+    return f"{prefix}{_fmt_number(number)}{code}"
+
+
+def _duration(m, anchor, ctx, data):
+    unit = m.group("unit").lower()
+    num = m.groupdict().get("num")
+    number = _number(num) if num else 1
+    if num and num.lower() in ("a", "an") and not m.group("shift") and not m.group("old"):
+        before = (ctx.doc.text if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
+        if re.search(r"\b(?:once|twice|times|per)\s*$", before, re.I):
+            return "set", _duration_value(1, unit, data)
+    return "duration", _duration_value(number, unit, data)
+
+
+def _duration_vague(m, anchor, ctx, data):
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    unit = "century" if unit == "centurie" else unit
+    return "duration", _duration_value(None, unit, data)
+
+
+def _every(m, anchor, ctx, data):
+    unit = m.group("unit").lower()
+    num = m.group("num")
+    return "set", _duration_value(_number(num.strip()) if num else 1, unit, data)
+
+
+def _every_weekday(m, anchor, ctx, data):
+    weekday = data["lower_weekdays"][m.group("weekday").lower().rstrip("s")]
+    return "set", f"XXXX-WXX-{weekday + 1}"
+
+
+def _set_word(m, anchor, ctx, data):
+    return "set", data["set_words"][m.group("word").lower()]
+
+
+def _clock(m, anchor, ctx, data):
+    hour = int(m.group("hour"))
+    minute = int(m.group("minute") or 0)
+    ampm = (m.groupdict().get("ampm") or "").lower()
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    if ampm.startswith("a") and hour == 12:
+        hour = 0
+    if hour > 23:
+        return None
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "time", f"{day}T{hour:02d}:{minute:02d}"
+
+
+def _noon(m, anchor, ctx, data):
+    hour = "12:00" if m.group("word").lower() in ("noon", "midday") else "24:00"
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "time", f"{day}T{hour}"
+
+
+def _reference(m, anchor, ctx, data):
+    word = re.sub(r"\s+", " ", m.group("word").lower())
+    return "date", data["references"][word]
+
+
+_RULES = {
+    "month_day_year": _month_day_year, "month_year": _month_year, "iso_date": _iso_date,
+    "month_only": _month_only, "decade": _decade, "year": _year, "quarter": _quarter,
+    "quarter_shift": _quarter_shift, "relative_day": _relative_day, "last_night": _last_night,
+    "weekday": _weekday, "season": _season, "season_year": _season_year,
+    "shifted_unit": _shifted_unit, "ago": _ago, "duration": _duration,
+    "duration_vague": _duration_vague, "every": _every, "every_weekday": _every_weekday,
+    "set_word": _set_word, "clock": _clock, "noon": _noon, "reference": _reference,
+}
+
+# Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
+_DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
+            "clock", "noon", "quarter", "quarter_shift", "season"}
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
+    """Contract Time records for every time expression in `doc`."""
+    text = doc.text
+    anchor = _parse_date(article_date)
+    records = []
+    resolved = []
+    for start, end, rule, match in find_candidates(text):
+        result = resolve(rule, match, anchor, Context(doc, start, end))
+        if result is None:
+            continue
+        start, end = _trim(text, start, end)
+        resolved.append((start, end, rule, match, result))
+    regions = quote_regions(text)
+    if regions and anchor is not None:
+        dated = [(s, e, dt.date.fromisoformat(r[1][:10])) for s, e, _, _, r in resolved
+                 if re.fullmatch(r"\d{4}-\d\d-\d\d(?:T\w+)?", r[1])]
+        anchors = statement_anchors(text, regions, dated)
+    else:
+        anchors = {}
+    for start, end, rule, match, (kind, value) in resolved:
+        used = "article"
+        region = _region_index(regions, start)
+        if region is not None and region in anchors and rule in _DEICTIC:
+            again = resolve(rule, match, anchors[region], Context(doc, start, end))
+            if again is not None:
+                kind, value = again
+                used = "utterance"
+        records.append({"span": [start, end], "text": text[start:end], "type": kind,
+                        "value": value, "anchor": used})
+    return records
+
+
+def _region_index(regions: list[tuple[int, int]], pos: int) -> int | None:
+    for index, (start, end) in enumerate(regions):
+        if start <= pos < end:
+            return index
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a trailing possessive or full stop from a span ("Monday's" -> "Monday")."""
+    piece = text[start:end]
+    for suffix in ("’s", "'s"):
+        if piece.endswith(suffix):
+            end -= len(suffix)
+    return start, end
 
 
 @Language.component("parley_times")
 def find_times(doc: Doc) -> Doc:
-    doc._.times = []
+    """Write the article's time expressions to `doc._.times`."""
+    doc._.times = extract_times(doc, doc._.article_date)
     return doc
