@@ -116,6 +116,26 @@ def analyze(
     problems.finish(count, "analysed")
 
 
+@app.command()
+def ingest(
+    paths: List[str] = typer.Argument(..., help="Files, directories, or - for stdin."),
+    db: str = typer.Option("sqlite:///parley.db", "--db",
+                           help="Database URL (or a SQLite file name); created if missing."),
+    n_process: int = typer.Option(1, "--n-process", "-j", min=1, help="spaCy worker processes."),
+    registry: Optional[Path] = typer.Option(None, "--registry",
+                                            help="Extra actor registry (YAML)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1,
+                                        help="Read at most this many articles."),
+) -> None:
+    """Store articles and their analyses in the ledger (idempotent; re-run to resume)."""
+    from .ledger.command import run_ingest
+
+    problems = Problems()
+    stats = run_ingest(problems, paths, db, err, n_process=n_process,
+                       registry=str(registry) if registry else None, limit=limit)
+    problems.finish(stats.new, "stored")
+
+
 def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
     if format is Format.jsonl:
         for analysis in analyses:
