@@ -1,13 +1,511 @@
-"""The quotes stage (placeholder until its issue lands: it finds nothing, and says so honestly).
+"""The quotes stage: direct, partial and indirect quotes with their cue and speaker.
 
-Writes `doc._.quotes`: a list of contract records with character offsets into `doc.text`.
+Writes `doc._.quotes`: contract `Quote` records (plain dicts, offsets into `doc.text`).
+
+How it works, in three passes over one parsed Doc:
+
+1. Quotation marks are paired by a character scan per paragraph (`quoted_spans`), so apostrophes
+   (don't, Zelenskyy's, the '90s) are never marks and an unbalanced mark only yields an unclosed
+   span up to the paragraph end, never an exception. A span left open at a paragraph end continues
+   when the next paragraph opens with a mark: one quote, one segment per paragraph.
+2. Each group of marks is attached to a cue: a cue verb before it (`X said: "..."`), after it
+   (`"...," the source said`), or governing it in the parse (`said Putin "de facto ..."`, a partial
+   quote). Short uncued strings in marks are quoted terms or scare quotes and are dropped.
+3. Indirect speech: a cue verb (lexicon in `data/quotes.yaml`) with a clausal complement, or an
+   `according to X` phrase. The speaker is the verb's subject; its actor id comes from the actors
+   stage (`resolve_mention`), with a local fallback for pronouns and unregistered names.
 """
 
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from .actors import resolve_mention
+
+NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+# Right-hand dependents of a subject that describe it ("a source close to Trump", "a source with
+# knowledge of the matter") rather than extend it (appositions, relative clauses).
+DESCRIPTOR_DEPS = {"prep", "amod", "compound", "pobj", "advmod", "nummod", "poss", "case"}
+CONTENT_TRIM = " \t\n.,;:—–-"
+CONTENT_KEEP_END = ".,!?;:…"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The cue and speaker lexicons (`data/quotes.yaml`), loaded once per process."""
+    text = resources.files("parley.data").joinpath("quotes.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    marks = data["quote_marks"]
+    return {
+        "cue_verbs": frozenset(data["cue_verbs"]),
+        "weak_cue_verbs": frozenset(data["weak_cue_verbs"]),
+        "phrasal_cues": {verb: frozenset(words) for verb, words in data["phrasal_cues"].items()},
+        "reporting_nouns": frozenset(data["reporting_nouns"]),
+        "anonymous_nouns": frozenset(data["anonymous_nouns"]),
+        "role_nouns": frozenset(data["role_nouns"]),
+        "marks": {opener: tuple(closers) for opener, closers in marks.items()},
+        "mark_re": re.compile("[" + re.escape("".join(sorted(
+            set(marks) | {c for cs in marks.values() for c in cs}))) + "]"),
+        "min_uncued_words": int(data["min_uncued_words"]),
+        "min_cued_words": int(data["min_cued_words"]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Quotation marks
+
+
+def _is_opening(text: str, i: int, mark: str) -> bool:
+    """Whether the mark at `text[i]` can open a quotation here (not an apostrophe, not a closer)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    if mark in "\"\u2018":
+        # A straight double or a single curly mark opens only after a space or opening punctuation;
+        # `‘90s` (a year) is an apostrophe.
+        if not (before.isspace() or before in "([{—–-/:;,"):
+            return False
+        if mark == "\u2018" and re.match(r"\d\ds\b", text[i + 1:i + 4]):
+            return False
+    return True
+
+
+def _is_closing(text: str, i: int, mark: str) -> bool:
+    """Whether the mark at `text[i]` can close an open quotation (not an apostrophe in a word)."""
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if mark in "\u2019\"" and after.isalnum():
+        return False  # don't, Zelenskyy's
+    return True
+
+
+def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
+    """Groups of `(start, end, closed)` content spans, marks excluded; a group is one quotation.
+
+    A span left open at a paragraph end continues into the next paragraph when that paragraph
+    starts with an opening mark (the multi-paragraph convention); otherwise it stops there.
+    """
+    lex = lexicon()
+    marks, mark_re = lex["marks"], lex["mark_re"]
+    groups: list[list[tuple[int, int, bool]]] = []
+    pending: list[tuple[int, int, bool]] | None = None  # an open group awaiting continuation
+    offset = 0
+    for paragraph in text.split("\n"):
+        spans = []
+        opener, open_at = None, -1
+        for match in mark_re.finditer(paragraph):
+            i, mark = match.start(), match.group()
+            if opener is not None and mark in marks[opener] and _is_closing(paragraph, i, mark):
+                spans.append((open_at + 1, i, True))
+                opener = None
+            elif opener is None and mark in marks and _is_opening(paragraph, i, mark):
+                opener, open_at = mark, i
+        if opener is not None:
+            spans.append((open_at + 1, len(paragraph.rstrip()), False))
+        first_nonspace = len(paragraph) - len(paragraph.lstrip())
+        opens_paragraph = bool(spans) and spans[0][0] == first_nonspace + 1
+        if pending is not None and opens_paragraph:
+            first = spans.pop(0)
+            pending.append((first[0] + offset, first[1] + offset, first[2]))
+            if first[2]:
+                pending = None
+        else:
+            pending = None
+        for start, end, closed in spans:
+            group = [(start + offset, end + offset, closed)]
+            groups.append(group)
+            pending = None if closed else group
+        offset += len(paragraph) + 1
+    return [[span for span in group if span[1] > span[0]] for group in groups
+            if any(span[1] > span[0] for span in group)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Cues and speakers
+
+
+def _is_cue_verb(token: Token, strict: bool = False) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VB", "VBG", "VBN"}:
+        return False
+    lex = lexicon()
+    if lemma in lex["phrasal_cues"]:
+        return any(child.lower_ in lex["phrasal_cues"][lemma] for child in token.children)
+    if lemma not in lex["cue_verbs"]:
+        return False
+    return not (strict and lemma in lex["weak_cue_verbs"])
+
+
+def _cue_record(doc: Doc, verb: Token, through: int | None = None) -> dict:
+    """The cue: auxiliaries, negation, the verb and a phrasal particle ("has made clear")."""
+    lex = lexicon()
+    words = [verb] + [c for c in verb.children if c.dep_ in {"aux", "neg", "auxpass", "prt"}
+                      or (verb.lemma_.lower() in lex["phrasal_cues"]
+                          and c.lower_ in lex["phrasal_cues"][verb.lemma_.lower()])]
+    words = [w for w in words if abs(w.i - verb.i) <= 4]
+    start = min(w.idx for w in words)
+    end = max(w.idx + len(w) for w in words)
+    if through is not None and through > end:
+        end = through
+    return {"text": doc.text[start:end], "span": [start, end]}
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker token of a cue verb: its subject, a passive agent, or a coordinated verb's."""
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS and child.lower_ not in {"it", "there"}:
+                return child
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _mention_span(subject: Token) -> tuple[int, int]:
+    """Character span of the speaker mention: the named entity, or the descriptor noun phrase."""
+    doc = subject.doc
+    if subject.ent_type_ in NAMED_ENTITY_TYPES:
+        for ent in doc.ents:
+            if ent.start <= subject.i < ent.end:
+                return _strip_span(doc, ent.start, ent.end)
+    left = subject.i
+    for child in subject.lefts:
+        if child.dep_ not in {"punct", "cc", "preconj"}:
+            left = min(left, child.left_edge.i)
+    right = subject.i
+    for child in subject.rights:
+        if child.dep_ in DESCRIPTOR_DEPS:
+            right = max(right, child.right_edge.i)
+        else:
+            break
+    return _strip_span(doc, left, right + 1)
+
+
+def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _slug(name: str) -> str:
+    name = re.sub(r"^(the)\s+", "", name.strip(), flags=re.I)
+    name = re.sub(r"[’']s$", "", name)
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _antecedent(doc: Doc, pronoun: Token) -> tuple[int, int] | None:
+    """Fallback pronoun resolution until the actors stage resolves pronouns: the nearest person
+    before the pronoun (a PERSON entity, or a proper-noun subject that is not a place)."""
+    if pronoun.lower_ not in {"he", "she", "him", "her"}:
+        return None
+    for token in reversed(doc[max(0, pronoun.i - 150):pronoun.i]):
+        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.dep_ in SUBJECT_DEPS
+                                            and token.ent_type_ not in {"GPE", "NORP", "DATE"}):
+            if token.ent_type_:
+                for ent in doc.ents:
+                    if ent.start <= token.i < ent.end:
+                        return ent.start_char, ent.end_char
+            return token.idx, token.idx + len(token)
+    return None
+
+
+def _proper_words(doc: Doc) -> set[str]:
+    """Words the doc uses as proper nouns somewhere (the small parser tags `Zelenskyy` a NOUN at
+    a sentence start but a PROPN elsewhere); cached on the Doc's user_data."""
+    cached = doc.user_data.get("parley_quotes_proper")
+    if cached is None:
+        cached = {t.lower_ for t in doc if t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES}
+        doc.user_data["parley_quotes_proper"] = cached
+    return cached
+
+
+def speaker_record(doc: Doc, subject: Token | None) -> dict:
+    """Contract speaker `{actor, anonymous, mention, anonymity}` for a subject token (or none)."""
+    if subject is None:
+        return {"actor": None, "anonymous": None, "mention": None, "anonymity": "unattributed"}
+    lex = lexicon()
+    start, end = _mention_span(subject)
+    text = doc.text[start:end]
+    lemma = subject.lower_
+    actor = resolve_mention(doc, start, end)
+    if subject.pos_ == "PRON" and lemma not in lex["anonymous_nouns"]:
+        if actor is None:
+            antecedent = _antecedent(doc, subject)
+            if antecedent:
+                actor = resolve_mention(doc, *antecedent) or _slug(doc.text[slice(*antecedent)])
+        return {"actor": actor, "anonymous": None, "mention": [start, end],
+                "anonymity": "named" if actor else "unattributed"}
+    is_named = (subject.ent_type_ in NAMED_ENTITY_TYPES or subject.pos_ == "PROPN"
+                or (subject.is_title and lemma in _proper_words(doc)
+                    and lemma not in lex["anonymous_nouns"] and lemma not in lex["role_nouns"]))
+    if is_named:
+        return {"actor": actor or _slug(text), "anonymous": None, "mention": [start, end],
+                "anonymity": "named"}
+    if lemma in lex["anonymous_nouns"] or subject.lemma_.lower() in lex["anonymous_nouns"]:
+        affiliation = None
+        for ent in doc.ents:
+            if start <= ent.start_char and ent.end_char <= end and ent.label_ in NAMED_ENTITY_TYPES:
+                affiliation = resolve_mention(doc, ent.start_char, ent.end_char)
+                if affiliation:
+                    break
+        return {"actor": affiliation, "anonymous": text, "mention": [start, end],
+                "anonymity": "anonymous"}
+    if lemma in lex["role_nouns"] or subject.lemma_.lower() in lex["role_nouns"]:
+        return {"actor": actor, "anonymous": None, "mention": [start, end], "anonymity": "role"}
+    return {"actor": actor, "anonymous": text, "mention": [start, end], "anonymity": "anonymous"}
+
+
+def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="contract") if end > start else None
+
+
+def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[Token, int] | None:
+    """`X said: "..."`, `X told the Telegraph: "..."`: a cue verb ending at a colon or comma."""
+    para_start = doc.text.rfind("\n", 0, open_at) + 1
+    before = doc.text[para_start:open_at - 1]
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] not in ":,":
+        return None
+    span = _tokens_between(doc, para_start, para_start + len(stripped))
+    if span is None or not len(span):
+        return None
+    sentence = span[-1].sent
+    for token in reversed(span):
+        if token.i < sentence.start:
+            break
+        if any(s <= token.idx < e for s, e in quoted):
+            break
+        if _is_cue_verb(token) or (stripped[-1] == ":" and token.pos_ == "VERB"
+                                   and _subject(token) is not None):
+            return token, para_start + len(stripped)
+    return None
+
+
+def _cue_after(doc: Doc, close_at: int) -> Token | None:
+    """`"...," the source said` / `"...," said X`: a cue verb just after the closing mark."""
+    para_end = doc.text.find("\n", close_at)
+    para_end = len(doc.text) if para_end < 0 else para_end
+    following = doc.text[close_at:para_end]
+    window = re.match(r"[^\u201c\u201e\u00ab\"\u2018.!?]{0,90}", following).group()
+    if not window.strip() or not re.match(r"^\s*[,\u2014\u2013-]?\s*\w", window):
+        # a quote ending `."` is followed by a new sentence; only `, X said` style continues
+        if not re.match(r"^\s*[a-z]", following):
+            return None
+    span = _tokens_between(doc, close_at, close_at + len(window))
+    if span is None:
+        return None
+    for token in span[:8]:
+        if _is_cue_verb(token):
+            return token
+    return None
+
+
+def _governing_cue(doc: Doc, start: int, end: int) -> tuple[Token, Token | None] | None:
+    """Partial quote: the cue verb whose clause embeds the quoted words, and that clause's head."""
+    span = _tokens_between(doc, start, end)
+    if span is None or not len(span):
+        return None
+    token, below = span.root, None
+    for _ in range(8):
+        if _is_cue_verb(token) and not (start <= token.idx < end):
+            return token, below
+        if token.head is token:
+            return None
+        token, below = token.head, token
+    return None
+
+
+def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace around a segment (the gold keeps final punctuation inside the marks)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
+    """Quotes in marks (direct and partial) and every quoted span seen (to keep indirect apart)."""
+    lex = lexicon()
+    groups = quoted_spans(doc.text)
+    all_spans = [(s, e) for group in groups for s, e, _ in group]
+    quotes: list[dict] = []
+    consumed: set[int] = set()
+    for index, group in enumerate(groups):
+        if index in consumed:
+            continue
+        segments = [list(_content_end(doc.text, s, e)) for s, e, _ in group]
+        words = sum(len(doc.text[s:e].split()) for s, e in segments)
+        open_at, close_at = group[0][0], group[-1][1] + (1 if group[-1][2] else 0)
+        cue, speaker_token, kind, clause, through = None, None, "direct", None, None
+        found = _cue_before(doc, open_at, all_spans)
+        if found:
+            cue, through = found
+        else:
+            cue = _cue_after(doc, close_at) if group[-1][2] else None
+            if cue is not None:
+                # a split quote: `"...," he said, "..."` (one speaker, two segments)
+                nxt = groups[index + 1] if index + 1 < len(groups) else None
+                between = doc.text[close_at:nxt[0][0] - 1] if nxt else ""
+                if nxt and "\n" not in between and len(between) < 60 and between.rstrip().endswith(","):
+                    segments += [list(_content_end(doc.text, s, e)) for s, e, _ in nxt]
+                    words += sum(len(doc.text[s:e].split()) for s, e, _ in nxt)
+                    consumed.add(index + 1)
+        if cue is None:
+            governed = _governing_cue(doc, *segments[0])
+            if governed and _sentence_prefix(doc, open_at):
+                cue, below = governed
+                kind = "partial"
+                if below is not None and below.dep_ in {"ccomp", "xcomp", "dobj", "advcl"}:
+                    clause = _clause_span(doc, below)
+        if cue is None:
+            if words < lex["min_uncued_words"] or _sentence_prefix(doc, open_at):
+                continue  # a quoted term or scare quote
+            previous = quotes[-1] if quotes else None
+            near = previous and doc.text.count("\n", previous["segments"][-1][1], open_at) <= 1
+            speaker = dict(previous["speaker"]) if near else speaker_record(doc, None)
+            quotes.append(_quote(kind, segments, None, speaker, 0.5))
+            continue
+        if words < lex["min_cued_words"] or (kind == "partial" and words < 2):
+            continue
+        speaker_token = _subject(cue)
+        record = _quote(kind, segments, _cue_record(doc, cue, through),
+                        speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
+        if clause:
+            record["clause"] = list(clause)
+        quotes.append(record)
+    return quotes, all_spans
+
+
+def _sentence_prefix(doc: Doc, open_at: int) -> bool:
+    """Whether words of the same sentence precede the opening mark (a mid-sentence quotation)."""
+    span = doc.char_span(open_at - 1, open_at, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[0].sent
+    prefix = doc.text[sent.start_char:open_at - 1]
+    return bool(re.search(r"\w", prefix)) and not prefix.rstrip().endswith((":", ","))
+
+
+def _clause_span(doc: Doc, head: Token) -> tuple[int, int]:
+    """The reported clause under a cue verb, without a leading `that` and trailing punctuation."""
+    tokens = list(head.subtree)
+    while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ in {"that", "whether", "if"}
+                      or tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct and tokens[-1].text not in "”\"’»" or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    if not tokens:
+        return head.idx, head.idx + len(head)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Indirect speech
+
+
+def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) -> list[dict]:
+    """Cue verbs with a clausal complement (`X has made clear that ...`), and `according to X`."""
+    lex = lexicon()
+    found = []
+    covered = [tuple(seg) for q in taken for seg in q["segments"]]
+    covered += [tuple(q["clause"]) for q in taken if "clause" in q]
+    for token in doc:
+        if token.dep_ == "prep" and token.lower_ == "according":
+            record = _according_to(doc, token)
+        elif _is_cue_verb(token):
+            record = _reported_clause(doc, token, lex)
+        else:
+            continue
+        if record is None:
+            continue
+        start, end = record["segments"][0]
+        if any(s < end and start < e for s, e in covered):
+            continue
+        if any(s <= token.idx < e for s, e in covered):
+            continue
+        found.append(record)
+    return found
+
+
+def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
+    lemma = verb.lemma_.lower()
+    holders = [verb] + [c for c in verb.children if c.lower_ in lex["phrasal_cues"].get(lemma, ())]
+    clause = None
+    for holder in holders:
+        for child in holder.children:
+            if child in holders or child.i < verb.i:
+                continue
+            if child.dep_ == "ccomp" or (holder is not verb and child.dep_ in {"csubj", "advcl"}):
+                clause = child
+                break
+        if clause is not None:
+            break
+    if clause is None:
+        return None
+    has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    if lemma in lex["weak_cue_verbs"] and not has_that:
+        return None
+    if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
+        return None
+    start, end = _clause_span(doc, clause)
+    if len(doc.text[start:end].split()) < 3:
+        return None
+    subject = _subject(verb)
+    return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
+
+
+def _according_to(doc: Doc, according: Token) -> dict | None:
+    """`According to X, <clause>`: the clause is the content, X the speaker."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if source is None:
+        return None
+    sent = according.sent
+    phrase_start, phrase_end = according.left_edge.i, according.right_edge.i + 1
+    rest = [t for t in sent if not (phrase_start <= t.i < phrase_end)]
+    while rest and (rest[0].is_punct or rest[0].is_space):
+        rest = rest[1:]
+    while rest and (rest[-1].is_punct or rest[-1].is_space):
+        rest = rest[:-1]
+    if len(rest) < 3:
+        return None
+    segments = [[rest[0].idx, rest[-1].idx + len(rest[-1])]]
+    cue = {"text": doc.text[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
+    return _quote("indirect", segments, cue, speaker_record(doc, source), 0.7)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _quote(kind: str, segments: list, cue: dict | None, speaker: dict, confidence: float) -> dict:
+    return {"id": "", "kind": kind, "segments": segments, "cue": cue, "speaker": speaker,
+            "confidence": confidence}
 
 
 @Language.component("parley_quotes")
 def find_quotes(doc: Doc) -> Doc:
-    doc._.quotes = []
+    """Direct, partial and indirect quotes, ordered by position, ids `q1`, `q2`, ..."""
+    direct, quoted = direct_quotes(doc)
+    quotes = direct + indirect_quotes(doc, quoted, direct)
+    quotes.sort(key=lambda q: q["segments"][0][0])
+    for number, quote in enumerate(quotes, 1):
+        quote["id"] = f"q{number}"
+    doc._.quotes = quotes
     return doc

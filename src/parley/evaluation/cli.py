@@ -50,3 +50,54 @@ def gold(
         payload = {"gold_dir": str(directory), "articles": [g["id"] for g in golds],
                    **score.as_dict(), "misses": score.misses}
         json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+@eval_app.command("timex")
+def timex_command(
+    root: str = typer.Option("../shared/data/timex", help="Folder with timebank/, aquaint/, meantime/."),
+    limit: int = typer.Option(None, help="At most N documents per corpus (quick runs)."),
+    corpus: list[str] = typer.Option(None, help="Only these corpora (repeatable)."),
+    json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
+    errors: int = typer.Option(0, help="Print up to N value errors, misses and spurious times."),
+) -> None:
+    """Times: TempEval-3 style span and value F1 on TimeBank, AQUAINT and MEANTIME."""
+    from pathlib import Path
+
+    from . import timex
+
+    if not Path(root).is_dir():
+        typer.echo(f"no TimeML corpora under {root}", err=True)
+        raise typer.Exit(2)
+    details: list = []
+    results = timex.evaluate(Path(root), limit=limit, corpora=corpus or None, errors_out=details)
+    typer.echo(timex.format_table(results))
+    if errors:
+        timex.print_errors(details, errors)
+    if json_path:
+        timex.write_json(results, json_path)
+
+
+@eval_app.command("polnear")
+def polnear(
+    data: str = typer.Option(None, help="PolNeAR split folder (text/, attributions/); default ../shared/data/polnear/dev"),
+    gold: str = typer.Option(None, help="Contract gold folder for quote end-to-end F1; default ../shared/gold/dev"),
+    limit: int = typer.Option(None, help="Score only the first N documents (sorted by name)."),
+    json_path: str = typer.Option(None, "--json", help="Also write the numbers to this JSON file."),
+) -> None:
+    """Attribution (quotes) on PolNeAR dev, plus quote end-to-end F1 on the contract gold."""
+    import json
+    from pathlib import Path
+
+    from ..pipeline import load_pipeline
+    from . import polnear as scorer
+
+    nlp = load_pipeline()
+    data_dir = Path(data) if data else scorer.DEFAULT_DIR
+    gold_dir = Path(gold) if gold else scorer.DEFAULT_GOLD
+    if not data_dir.is_dir():
+        raise typer.BadParameter(f"no PolNeAR folder at {data_dir}")
+    result = scorer.evaluate(scorer.load_split(data_dir, limit), nlp)
+    gold_result = scorer.evaluate_gold(gold_dir, nlp) if gold_dir.is_dir() else None
+    typer.echo(scorer.report(result, gold_result))
+    if json_path:
+        Path(json_path).write_text(json.dumps({"polnear": result, "gold": gold_result}, indent=2))
