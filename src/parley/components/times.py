@@ -143,6 +143,9 @@ def _verb_direction(verb, data: dict) -> int:
     window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text.lower()
     if any(marker in window for marker in data["future_markers"] if " " in marker):
         return 1
+    if verb.tag_ == "VB" and any(a in ("to", "could", "would", "should", "might", "may", "must",
+                                       "can") for a in aux):
+        return 1  # "plans to meet Monday", "could vote Friday": looks ahead of the speech
     if verb.tag_ in ("VBD",) or any(a in ("had", "did", "has", "have", "was", "were") for a in aux):
         return -1
     if verb.tag_ == "VBN" and not aux:
@@ -331,7 +334,7 @@ def _month_only(m, anchor, ctx, data):
     elif shift and direction > 0:
         year = anchor.year if month > anchor.month else anchor.year + 1
     else:
-        year = _year_for_month(anchor, month, direction)
+        year = _year_for_month(anchor, month, 0)  # TimeBank: the nearest, whatever the tense
     return "date", f"{year:04d}-{month:02d}"
 
 
@@ -411,7 +414,7 @@ def _weekday(m, anchor, ctx, data):
             day = anchor + dt.timedelta(days=weekday - anchor.weekday())
     else:
         direction = 1 if m.group("poss") and _future_noun_after(m, ctx, data) else ctx.direction()
-        day = _weekday_date(anchor, weekday, direction)
+        day = _weekday_date(anchor, weekday, direction or data["default_weekday_direction"])
     return "date", day.isoformat()
 
 
@@ -452,6 +455,9 @@ def _shifted_unit(m, anchor, ctx, data):
     if unit == "month":
         year, month = _shift_months(anchor.year, anchor.month, offset)
         return "date", f"{year:04d}-{month:02d}"
+    if unit == "weekend" and shift == "the":
+        direction = ctx.direction() or data["default_weekday_direction"]
+        return "date", _iso_week(_weekday_date(anchor, 5, direction)) + "-WE"
     if unit in ("week", "weekend"):
         suffix = "-WE" if unit == "weekend" else ""
         return "date", _iso_week(anchor + dt.timedelta(weeks=offset)) + suffix
@@ -484,6 +490,8 @@ def _ago(m, anchor, ctx, data):
 
 def _duration_value(number, unit: str, data: dict) -> str:
     code = data["units"][unit]
+    if unit == "decade" and number is not None:  # TimeBank writes "two decades" as P20Y
+        return f"P{_fmt_number(number * 10)}Y"
     if unit == "quarter":
         return f"P{_fmt_number(number * 3 if number else None)}M"
     if unit == "fortnight":
@@ -500,7 +508,7 @@ def _duration(m, anchor, ctx, data):
     unit = m.group("unit").lower()
     num = m.groupdict().get("num")
     number = _number(num) if num else 1
-    if num and num.lower() in ("a", "an") and not m.group("shift") and not m.group("old"):
+    if num and num.lower() in ("a", "an") and not m.group("shift"):
         before = (ctx.doc.text if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
         if re.search(r"\b(?:once|twice|times|per)\s*$", before, re.I):
             return "set", _duration_value(1, unit, data)
@@ -608,7 +616,29 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
                 used = "utterance"
         records.append({"span": [start, end], "text": text[start:end], "type": kind,
                         "value": value, "anchor": used})
+    _year_ago_quarters(text, records)
     return records
+
+
+def _year_ago_quarters(text: str, records: list[dict]) -> None:
+    """In a sentence about a quarter, "a year ago" / "last year" mean that quarter a year before.
+
+    Financial news compares a quarter with the same quarter of the previous year ("profit rose
+    12% from a year ago"); TimeML values those as the quarter (1988-Q3), taken here from the
+    latest quarter named before it in the article.
+    """
+    last_quarter = None
+    for record in records:
+        value = record["value"]
+        if re.fullmatch(r"\d{4}-Q\d", value):
+            last_quarter = value
+        elif last_quarter and re.fullmatch(r"\d{4}", value):
+            start, end = record["span"]
+            left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), 0)
+            right = text.find(". ", end)
+            sentence = text[left:right if right > 0 else len(text)].lower()
+            if "quarter" in sentence and int(value) == int(last_quarter[:4]) - 1:
+                record["value"] = f"{value}-{last_quarter[5:]}"
 
 
 def _region_index(regions: list[tuple[int, int]], pos: int) -> int | None:
