@@ -61,8 +61,8 @@ def _fill(regex: str, data: dict) -> str:
         "WEEKDAY": _alternation(data["weekdays"]),
         "MONTH": _alternation(data["months"]),
         "UNIT": _alternation(data["units"]),
-        "NUM": rf"\d+(?:\.\d+)?|(?:{tens})[\s-](?:one|two|three|four|five|six|seven|eight|nine)"
-               rf"|{numbers}",
+        "NUM": rf"(?:\d+(?:\.\d+)?|(?:{tens})[\s-](?:one|two|three|four|five|six|seven|eight|nine)"
+               rf"|{numbers})(?:\s+and\s+a\s+half)?",
         "ORDINAL": _alternation(data["ordinals"]),
         "PART": _alternation(data["parts_of_day"]),
         "SEASON": _alternation(data["seasons"]),
@@ -243,6 +243,9 @@ def _number(word: str | None) -> float | None:
     if word is None:
         return 1
     word = re.sub(r"\s+", " ", word.lower().strip())
+    if word.endswith(" and a half"):
+        whole = _number(word[:-len(" and a half")])
+        return None if whole is None else whole + 0.5
     data = lexicon()
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
         return float(word)
@@ -378,6 +381,19 @@ def _quarter_shift(m, anchor, ctx, data):
     offset = data["shifts"].get(re.sub(r"\s+", " ", m.group("shift").lower()), 0)
     current = (anchor.month - 1) // 3 + offset
     return "date", f"{anchor.year + current // 4}-Q{current % 4 + 1}"
+
+
+def _definite_quarter(m, anchor, ctx, data):
+    """"The quarter" in a report: the last completed quarter before the article date."""
+    if anchor is None:
+        return "date", "XXXX-QX"
+    index = (anchor.month - 1) // 3 - 1
+    return "date", f"{anchor.year + index // 4}-Q{index % 4 + 1}"
+
+
+def _year_ago(m, anchor, ctx, data):
+    """"Year-ago", "year-earlier": last year (a quarter of it when the sentence names one)."""
+    return ("date", str(anchor.year - 1)) if anchor else None
 
 
 def _relative_day(m, anchor, ctx, data):
@@ -564,7 +580,8 @@ def _reference(m, anchor, ctx, data):
 _RULES = {
     "month_day_year": _month_day_year, "month_year": _month_year, "iso_date": _iso_date,
     "month_only": _month_only, "decade": _decade, "year": _year, "quarter": _quarter,
-    "quarter_shift": _quarter_shift, "relative_day": _relative_day, "last_night": _last_night,
+    "quarter_shift": _quarter_shift,
+    "definite_quarter": _definite_quarter, "year_ago": _year_ago, "relative_day": _relative_day, "last_night": _last_night,
     "weekday": _weekday, "season": _season, "season_year": _season_year,
     "shifted_unit": _shifted_unit, "ago": _ago, "duration": _duration,
     "duration_vague": _duration_vague, "every": _every, "every_weekday": _every_weekday,
@@ -573,7 +590,8 @@ _RULES = {
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
 _DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
-            "clock", "noon", "quarter", "quarter_shift", "season"}
+            "clock", "noon", "quarter", "quarter_shift", "season", "definite_quarter",
+             "year_ago"}
 
 
 # --------------------------------------------------------------------------------------------
