@@ -251,6 +251,10 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                 actor = resolve_mention(doc, *antecedent) or _slug(doc.text[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
                 "anonymity": "named" if actor else "unattributed"}
+    if (lemma in lex["role_nouns"] and subject.ent_type_ != "PERSON"
+            and not any(t.pos_ == "PROPN" and t.lower_ not in lex["role_nouns"]
+                        for t in doc.char_span(start, end, alignment_mode="expand") or [])):
+        return {"actor": actor, "anonymous": None, "mention": [start, end], "anonymity": "role"}
     is_named = (subject.ent_type_ in NAMED_ENTITY_TYPES or subject.pos_ == "PROPN"
                 or (subject.is_title and lemma in _proper_words(doc)
                     and lemma not in lex["anonymous_nouns"] and lemma not in lex["role_nouns"]))
@@ -297,16 +301,20 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
     return None
 
 
-def _cue_after(doc: Doc, close_at: int) -> Token | None:
-    """`"...," the source said` / `"...," said X`: a cue verb just after the closing mark."""
+def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
+    """`"...," the source said` / `"...," said X`: a cue verb just after the closing mark.
+
+    Only when the quotation ends with its own punctuation (`,"` / `."` / `?"`) or a comma or dash
+    follows the mark; `a "land grab" and say ...` is a quoted term inside a running clause.
+    """
     para_end = doc.text.find("\n", close_at)
     para_end = len(doc.text) if para_end < 0 else para_end
     following = doc.text[close_at:para_end]
     window = re.match(r"[^\u201c\u201e\u00ab\"\u2018.!?]{0,90}", following).group()
-    if not window.strip() or not re.match(r"^\s*[,\u2014\u2013-]?\s*\w", window):
-        # a quote ending `."` is followed by a new sentence; only `, X said` style continues
-        if not re.match(r"^\s*[a-z]", following):
-            return None
+    if not window.strip():
+        return None
+    if not ((content_end and content_end in CONTENT_KEEP_END) or re.match(r"^\s*[,\u2014\u2013]", window)):
+        return None
     span = _tokens_between(doc, close_at, close_at + len(window))
     if span is None:
         return None
@@ -358,7 +366,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if found:
             cue, through = found
         else:
-            cue = _cue_after(doc, close_at) if group[-1][2] else None
+            last = doc.text[segments[-1][0]:segments[-1][1]]
+            cue = _cue_after(doc, close_at, last[-1:]) if group[-1][2] else None
             if cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None

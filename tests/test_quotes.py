@@ -1,0 +1,284 @@
+"""The quotes stage: marks, cues, speakers and kinds, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parley.components.quotes import quoted_spans
+from parley.pipeline import load_pipeline
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def quotes_of(nlp, text):
+    doc = nlp(text)
+    return doc, doc._.quotes
+
+
+def seg_texts(doc, quote):
+    return [doc.text[s:e] for s, e in quote["segments"]]
+
+
+def mention(doc, quote):
+    span = quote["speaker"]["mention"]
+    return doc.text[span[0]:span[1]] if span else None
+
+
+def only(quotes, kind=None):
+    chosen = [q for q in quotes if kind is None or q["kind"] == kind]
+    assert len(chosen) == 1, quotes
+    return chosen[0]
+
+
+# --- marks ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,inside", [
+    ("She said: \u201cWe will not sign this paper today.\u201d", "We will not sign this paper today."),
+    ('She said: "We will not sign this paper today."', "We will not sign this paper today."),
+    ("She said: \u2018We will not sign this paper today.\u2019", "We will not sign this paper today."),
+    ("Elle a dit : \u00abNous ne signerons pas ce papier.\u00bb", "Nous ne signerons pas ce papier."),
+    ("Er sagte: \u201eWir werden nicht unterschreiben.\u201c", "Wir werden nicht unterschreiben."),
+])
+def test_mark_pairs(text, inside):
+    groups = quoted_spans(text)
+    assert len(groups) == 1
+    start, end, closed = groups[0][0]
+    assert text[start:end] == inside and closed
+
+
+def test_apostrophes_are_not_marks():
+    text = "The minister\u2019s aides don\u2019t remember the \u201990s and the students\u2019 union."
+    assert quoted_spans(text) == []
+    assert quoted_spans("Don't ask about the '90s, it's Ivan's job.") == []
+
+
+def test_british_quote_with_apostrophes_inside():
+    text = "He said: \u2018We don\u2019t accept the mayor\u2019s plan.\u2019 Then he left."
+    (group,) = quoted_spans(text)
+    assert text[group[0][0]:group[0][1]] == "We don\u2019t accept the mayor\u2019s plan."
+
+
+@pytest.mark.parametrize("text", [
+    "He said: \u201cThis never closes",
+    "\u201d\u201d\u201c\u201c\" \u00ab \u00bb \u201e",
+    "\u201c",
+    "A \u2018b\u2019 c\u2019 \u2018d",
+    "",
+])
+def test_unbalanced_marks_never_crash(nlp, text):
+    quoted_spans(text)
+    nlp(text)
+
+
+def test_multi_paragraph_quote_is_one_quote(nlp):
+    text = ("The envoy spoke after the meeting.\n"
+            "She said: \u201cWe came here to listen. The talks were long.\n"
+            "\u201cWe will return next week with a new offer for the farmers.\n"
+            "\u201cNobody should expect a deal before the harvest is over.\n"
+            "The markets closed early on Friday.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "direct")
+    assert len(quote["segments"]) == 3
+    assert seg_texts(doc, quote)[1] == "We will return next week with a new offer for the farmers."
+    assert mention(doc, quote) == "She"
+
+
+def test_multi_paragraph_last_closes(nlp):
+    text = ("The mayor told reporters: \u201cThe bridge will reopen in May once the repairs end.\n"
+            "\u201cThe city will pay for the work from its own reserve fund.\u201d\n"
+            "Traffic was light.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "direct")
+    assert len(quote["segments"]) == 2
+    assert seg_texts(doc, quote)[1].endswith("reserve fund.")
+
+
+# --- cue positions ----------------------------------------------------------------------------
+
+
+def test_cue_before_with_object(nlp):
+    text = "A senior diplomat told the Gazette: \u201cThe ball is now in the other court.\u201d"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "direct"
+    assert quote["cue"]["text"].startswith("told")
+    assert mention(doc, quote) == "A senior diplomat"
+    assert quote["speaker"]["anonymity"] == "anonymous"
+
+
+def test_cue_after_keeps_final_comma(nlp):
+    text = "\u201cThe farmers are inclined to accept it,\u201d the source said."
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["The farmers are inclined to accept it,"]
+    assert mention(doc, quote) == "the source"
+    assert quote["speaker"]["anonymity"] == "anonymous"
+    assert quote["cue"]["text"] == "said"
+
+
+def test_cue_after_inverted(nlp):
+    text = "\u201cWe have nothing more to add today,\u201d said Maria Lopez, the mayor of Tolosa."
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "Maria Lopez"
+    assert quote["speaker"]["anonymity"] == "named"
+
+
+def test_split_quote_one_speaker(nlp):
+    text = ("\u201cWe are ready to talk,\u201d Maria Lopez said, \u201cbut only if the strikes "
+            "stop first.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert len(quote["segments"]) == 2
+    assert seg_texts(doc, quote)[1] == "but only if the strikes stop first."
+    assert mention(doc, quote) == "Maria Lopez"
+
+
+# --- partial, indirect ------------------------------------------------------------------------
+
+
+def test_partial_quote(nlp):
+    text = ("An official familiar with the talks said the minister \u201cwants the whole valley "
+            "returned\u201d, which nobody expected.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial"
+    assert seg_texts(doc, quote) == ["wants the whole valley returned"]
+    assert mention(doc, quote) == "An official familiar with the talks"
+    assert quote["speaker"]["anonymity"] == "anonymous"
+
+
+@pytest.mark.parametrize("text,content,speaker,cue", [
+    ("Maria Lopez has made clear that she is not willing to sell the harbour.",
+     "she is not willing to sell the harbour", "Maria Lopez", "has made clear"),
+    ("The Treasury stressed that any new tax must be approved by parliament first.",
+     "any new tax must be approved by parliament first", "The Treasury", "stressed"),
+    ("Maria Lopez told the council that the budget would be cut by a third next year.",
+     "the budget would be cut by a third next year", "Maria Lopez", "told"),
+])
+def test_indirect_speech(nlp, text, content, speaker, cue):
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "indirect"
+    assert seg_texts(doc, quote) == [content]
+    assert mention(doc, quote).endswith(speaker.split()[-1])
+    assert quote["cue"]["text"] == cue
+
+
+def test_according_to(nlp):
+    text = "According to the ministry, the convoy reached the border town on Tuesday."
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "indirect")
+    assert "the convoy reached the border town on Tuesday" in seg_texts(doc, quote)[0]
+    assert mention(doc, quote) == "the ministry"
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+
+def test_pronoun_after_named_paragraph(nlp):
+    text = ("Maria Lopez issued a statement about the flooding on Sunday.\n"
+            "She said: \u201cWe thank every volunteer who came to help the town.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "She"
+    assert quote["speaker"]["anonymity"] == "named"
+    assert quote["speaker"]["actor"] is not None
+
+
+def test_another_is_a_second_anonymous_source(nlp):
+    text = ("A diplomatic source said: \u201cThe delegations are preparing for the talks.\u201d\n"
+            "Another added: \u201cThe worst outcome would be a walkout on the first day.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert len(quotes) == 2
+    assert [mention(doc, q) for q in quotes] == ["A diplomatic source", "Another"]
+    assert all(q["speaker"]["anonymity"] == "anonymous" for q in quotes)
+    assert quotes[1]["speaker"]["anonymous"] == "Another"
+
+
+def test_anonymous_with_affiliation_keeps_descriptor(nlp):
+    text = "A Labour source close to the mayor said: \u201cShe will not back down on the levy.\u201d"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["speaker"]["anonymous"] == "A Labour source close to the mayor"
+    assert quote["speaker"]["anonymity"] == "anonymous"
+
+
+def test_role_speaker(nlp):
+    text = "The President said: \u201cWe will not accept any deal that divides the country.\u201d"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["speaker"]["anonymity"] == "role"
+
+
+# --- not quotes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The army built its lines, known as the \u201csteel wall\u201d, around three towns in 2014.",
+    "The minister's tabled demands include \u201cprotections\u201d for the old church.",
+    "Critics call the plan a \u201cland grab\u201d and say little else.",
+])
+def test_scare_quotes_are_not_quotes(nlp, text):
+    doc, quotes = quotes_of(nlp, text)
+    assert [q for q in quotes if q["kind"] in {"direct", "partial"}] == []
+
+
+def test_records_are_contract_shaped(nlp):
+    text = ("\u201cWe are ready,\u201d Maria Lopez said. The Treasury stressed that any tax must "
+            "be approved by parliament.")
+    doc, quotes = quotes_of(nlp, text)
+    assert quotes
+    for number, quote in enumerate(quotes, 1):
+        assert quote["id"] == f"q{number}"
+        assert set(quote) >= {"id", "kind", "segments", "cue", "speaker", "confidence"}
+        assert set(quote["speaker"]) >= {"actor", "anonymous", "mention", "anonymity"}
+        json.dumps(quote)
+        for start, end in quote["segments"]:
+            assert 0 <= start < end <= len(doc.text)
+            assert doc.text[start] not in "\u201c\u201d\"" and doc.text[end - 1] not in "\u201c\u201d\""
+
+
+# --- the contract's gold article (read from /work/shared, never copied) ------------------------
+
+
+def test_gold_quotes_end_to_end(nlp):
+    gold_dir = SHARED / "gold" / "dev"
+    if not gold_dir.is_dir():
+        pytest.skip("no ../shared/gold/dev")
+    from parley.evaluation.polnear import evaluate_gold
+
+    result = evaluate_gold(gold_dir, nlp)
+    assert result["scare_quotes_predicted"] == 0
+    assert result["end_to_end"]["f1"] >= 0.95, result["errors"]
+
+
+def test_gold_speaker_actor_ids_where_actors_resolve(nlp):
+    """Speaker ids must come from the actors stage when it resolves the mention."""
+    from parley.components.actors import resolve_mention
+
+    path = SHARED / "gold" / "dev" / "telegraph-2025-08-17.json"
+    if not path.exists():
+        pytest.skip("no gold article")
+    gold = json.loads(path.read_text("utf-8"))
+    doc = nlp(gold["text"])
+    checked = 0
+    for quote in doc._.quotes:
+        span = quote["speaker"]["mention"]
+        if not span or quote["speaker"]["anonymity"] != "named":
+            continue
+        resolved = resolve_mention(doc, *span)
+        if resolved is not None:
+            assert quote["speaker"]["actor"] == resolved
+            checked += 1
+    if doc._.actors:
+        assert checked > 0
