@@ -147,8 +147,10 @@ def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
 
 
 from .evaluation.cli import eval_app  # noqa: E402
+from .commands_positions import register as register_position_commands  # noqa: E402
 
 app.add_typer(eval_app, name="eval")
+register_position_commands(app)
 
 
 def main() -> None:  # console-script entry point
