@@ -127,8 +127,14 @@ def open_ledger(url: str, *, write: bool = True) -> Engine:
         raise LedgerError(f"bad database URL {url!r}: {error}") from None
     except sa.exc.DBAPIError as error:
         raise LedgerError(f"cannot open database {url}: {error.orig}") from None
-    except sa.exc.NoSuchModuleError as error:
-        raise LedgerError(f"unsupported database URL {url!r}: {error}") from None
+    except sa.exc.SQLAlchemyError as error:
+        raise LedgerError(f"cannot open database {url}: {error}") from None
+    except ImportError as error:
+        raise LedgerError(f"no driver for database URL {url!r}: {error}") from None
+    except Exception as error:  # alembic.util.CommandError: e.g. a revision newer than ours
+        if type(error).__module__.startswith("alembic"):
+            raise LedgerError(f"cannot migrate database {url}: {error}") from None
+        raise
     return engine
 
 
