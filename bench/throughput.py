@@ -203,10 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     chunk = args.chunk or (100 if args.n_process == 1 else len(lines))
     timing = timed_interleaved(lines, args.n_process, chunk, args.warmup, source,
                                args.bare_batch_size)
-    memory = {} if args.no_rss else {v: isolated_in_child(v, args) for v in ("bare", "parley")}
-
     rates = {v: timing["articles"][v] / timing["seconds"][v] for v in ("bare", "parley")}
     ratio = rates["parley"] / rates["bare"]
+    print(f"interleaved: bare {rates['bare']:.1f}/s, parley {rates['parley']:.1f}/s, "
+          f"ratio {ratio:.3f}" + ("" if args.no_rss else "; now the isolated RSS runs..."),
+          flush=True)
+    memory = {} if args.no_rss else {v: isolated_in_child(v, args) for v in ("bare", "parley")}
+
     results = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(), "input": source, "articles": len(lines),
