@@ -19,6 +19,7 @@ How a mention becomes an actor (docs/actors.md has the details):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,9 +225,14 @@ class ActorFinder:
         self._subject_pronouns(doc)
         return doc
 
-    def _name_matches(self, doc: Doc) -> list[tuple[Span, str, str]]:
-        """Registry phrase matches, longest first wins where they overlap (demonyms kept aside)."""
-        raw = [(s, e, self.keys[m]) for m, s, e in self.case_matcher(doc) + self.lower_matcher(doc)]
+    def _name_matches(self, doc: Doc | Span) -> list[tuple[Span, str, str]]:
+        """Registry phrase matches, longest first wins where they overlap (demonyms kept aside).
+
+        Accepts a Span too (resolve_mention on one speaker span), so no whole-Doc rescan.
+        """
+        whole = doc.doc  # on a Span the matchers already give Doc token indices
+        raw = [(s, e, self.keys[m])
+               for m, s, e in self.case_matcher(doc) + self.lower_matcher(doc)]
         raw.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
         taken: set[int] = set()
         kept = []
@@ -237,7 +243,7 @@ class ActorFinder:
             taken.update(range(start, end))
             kept.append((start, end, kind, actor_id))
         kept.sort()
-        return [(Span(doc, s, e), kind, actor_id) for s, e, kind, actor_id in kept]
+        return [(Span(whole, s, e), kind, actor_id) for s, e, kind, actor_id in kept]
 
     def _keeps(self, span: Span, kind: str, actor_id: str) -> bool:
         """Whether a registry match is a mention of the actor here (metonyms: only as agents)."""
@@ -514,8 +520,8 @@ def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
     if not cands:
         return None
     cands.sort()
-    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    sent_of = lambda pos: max(i for i, s in enumerate(sent_starts) if s <= pos)  # noqa: E731
+    sent_starts = _sentence_starts(doc)
+    sent_of = lambda pos: bisect_right(sent_starts, pos) - 1  # noqa: E731
     here = sent_of(token.idx)
     by_sent: dict[int, list] = {}
     for c in cands:
@@ -527,6 +533,15 @@ def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
             return (subjects or group)[-1][2]
         return (subjects or group)[0][2]
     return None
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Sentence start offsets, cached on the Doc's user_data (pronouns ask for them repeatedly)."""
+    key = "parley_actors_sent_starts"
+    if key not in doc.user_data:
+        starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+        doc.user_data[key] = starts or [0]
+    return doc.user_data[key]
 
 
 def _span_root(doc: Doc, start: int, end: int) -> Token:
@@ -597,9 +612,8 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _sub_matches(finder: ActorFinder, span: Span) -> list[tuple[Span, str, str]]:
-    """Registry matches inside `span` only (on the whole Doc, then filtered: cheap enough)."""
-    return [m for m in finder._name_matches(span.doc)
-            if span.start <= m[0].start and m[0].end <= span.end]
+    """Registry matches inside `span` only."""
+    return finder._name_matches(span)
 
 
 def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:

@@ -1,0 +1,116 @@
+"""Actor resolution on gold files: is every gold quote speaker and act agent found where it acts?
+
+`python -m parley.evaluation.actors_check [GOLD_DIR]` (default ../shared/gold/dev).
+
+For each gold quote with a named speaker, the region is the paragraph holding its cue (else its
+first content segment); it counts as resolved when a predicted actor with the gold id has a
+mention inside that region (a name, metonym, title or resolved pronoun). For each gold act, the
+region is the paragraph holding its evidence; an act whose evidence sits inside a gold quote of
+the same actor counts as resolved when that quote's speaker is (the acts stage takes the agent
+from the quote). The strict counts ask for the mention in the sentence(s) of the cue or
+evidence instead of the paragraph. This measures the actors stage alone, not the quote or act stages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from parley.reading import paragraph_spans
+
+
+def _find_near(text: str, needle: str, near: int) -> int:
+    """Start of the occurrence of `needle` closest to `near` (-1 if absent)."""
+    best, pos = -1, text.find(needle)
+    while pos != -1:
+        if best == -1 or abs(pos - near) < abs(best - near):
+            best = pos
+        pos = text.find(needle, pos + 1)
+    return best
+
+
+def _paragraph(paragraphs: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in paragraphs if s <= pos < e), (pos, pos + 1))
+
+
+def _has_mention(actors: list[dict], actor_id: str, region: tuple[int, int]) -> bool:
+    return any(a["id"] == actor_id and any(region[0] <= s and e <= region[1] for s, e in a["mentions"])
+               for a in actors)
+
+
+def check(gold: dict, nlp) -> dict:
+    """Resolved/total for speakers and agents of one gold article, plus the misses."""
+    text = gold["text"]
+    doc = nlp.make_doc(text)
+    doc._.article_date = gold.get("date")
+    doc = nlp(doc)
+    actors = doc._.actors or []
+    paragraphs = paragraph_spans(text)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    out = {"speakers": [0, 0], "agents": [0, 0], "strict_speakers": [0, 0], "strict_agents": [0, 0],
+           "misses": []}
+    quote_spans = []  # (start, end, speaker, resolved)
+    for quote in gold["quotes"]:
+        speaker = quote["speaker"]
+        first = text.find(quote["content"][0])
+        spans = [(p, p + len(c)) for c in quote["content"] if (p := text.find(c)) != -1]
+        if not isinstance(speaker, str):
+            continue
+        cue = _find_near(text, quote["cue"], first) if quote.get("cue") else -1
+        region = _paragraph(paragraphs, cue if cue != -1 else first)
+        ok = _has_mention(actors, speaker, region)
+        out["speakers"][0] += ok
+        out["speakers"][1] += 1
+        strict = _has_mention(actors, speaker, _paragraph(sentences, cue if cue != -1 else first))
+        out["strict_speakers"][0] += strict
+        out["strict_speakers"][1] += 1
+        if ok and not strict:
+            out["misses"].append(f"(strict) speaker {speaker}: cue {quote.get('cue')!r}")
+        quote_spans += [(s, e, speaker, ok) for s, e in spans]
+        if not ok:
+            out["misses"].append(f"speaker {speaker}: {text[region[0]:region[1]][:90]!r}")
+    for act in gold["acts"]:
+        pos = text.find(act["evidence"])
+        inside = [q for q in quote_spans if q[0] <= pos < q[1] and q[2] == act["actor"]]
+        if inside:
+            ok = inside[0][3]
+        else:
+            ok = _has_mention(actors, act["actor"], _paragraph(paragraphs, pos))
+        out["agents"][0] += ok
+        out["agents"][1] += 1
+        end = pos + len(act["evidence"])
+        region = (min(s for s, e in sentences if e > pos), max(e for s, e in sentences if s < end))
+        strict = (inside[0][3] if inside else False) or _has_mention(actors, act["actor"], region)
+        out["strict_agents"][0] += strict
+        out["strict_agents"][1] += 1
+        if ok and not strict:
+            out["misses"].append(f"(strict) agent {act['actor']}: {act['evidence'][:90]!r}")
+        if not ok:
+            out["misses"].append(f"agent {act['actor']}: {act['evidence'][:90]!r}")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    from parley.pipeline import load_pipeline
+
+    folder = Path(argv[0] if argv else Path(__file__).resolve().parents[4] / "shared" / "gold" / "dev")
+    if not folder.is_dir():
+        print(f"no gold folder at {folder}")
+        return 1
+    nlp = load_pipeline()
+    totals = {"speakers": [0, 0], "agents": [0, 0], "strict_speakers": [0, 0], "strict_agents": [0, 0]}
+    for path in sorted(folder.glob("*.json")):
+        result = check(json.loads(path.read_text("utf-8")), nlp)
+        for key in totals:
+            totals[key][0] += result[key][0]
+            totals[key][1] += result[key][1]
+        print(f"{path.name}: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in result.items() if k != "misses"))
+        for miss in result["misses"]:
+            print("  miss", miss)
+    print("total: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in totals.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
