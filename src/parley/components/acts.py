@@ -190,7 +190,7 @@ def _phrase(token: Token) -> Span:
 # --------------------------------------------------------------------------------------------
 # The component
 
-@Language.factory("parley_acts", default_config={"extra_packs": [], "entity_fallback": True})
+@Language.factory("parley_acts", default_config={"extra_packs": [], "entity_fallback": False})
 def make_acts(nlp: Language, name: str, extra_packs: list, entity_fallback: bool):
     """Load the packs once, at pipeline build time, and return the stage function."""
     pack = load_packs(tuple(extra_packs))
@@ -201,7 +201,7 @@ def make_acts(nlp: Language, name: str, extra_packs: list, entity_fallback: bool
     return parley_acts
 
 
-def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = True) -> Doc:
+def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = False) -> Doc:
     """Fill `doc._.acts`; callable directly on a parsed Doc (tests build the inputs by hand)."""
     finder = _ActFinder(doc, pack or load_packs(), entity_fallback)
     doc._.acts = finder.run()
@@ -533,7 +533,8 @@ class _ActFinder:
                 else:
                     weak.append((abs(token.i - trigger.i), issue, value))
         for place in self.places:
-            if place.get("kind") in ("region", "area") and self._inside(place["span"], tokens):
+            subdivisions = [c for c in place.get("codes") or [place.get("code")] if c and "-" in c]
+            if place.get("kind") in ("region", "area") and subdivisions and self._inside(place["span"], tokens):
                 strong.setdefault("territory", (0, place.get("text") or place.get("name")))
         if strong:
             return [(issue, value, False) for issue, (_, value) in strong.items()]
