@@ -184,3 +184,20 @@ def test_unusable_database_is_a_clear_error_without_traceback(tmp_path, url, exp
     assert result.exit_code == 2, result.output
     assert expected in result.output and "Traceback" not in result.output
     assert junk.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_db_upgrade_and_search_commands(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+    engine = open_ledger(url)
+    article = Article(id="s1", text="Norland said: the embargo ends in May.", title="Embargo")
+    with engine.begin() as connection:
+        write_article(connection, article, synthetic(article, "the embargo ends in May"))
+    engine.dispose()
+    hit = runner.invoke(app, ["db", "search", "embargo", "--quotes", "--db", url])
+    assert hit.exit_code == 0 and "s1\tq1\tthe embargo ends in May" in hit.output
+    miss = runner.invoke(app, ["db", "search", "tariff", "--db", url])
+    assert miss.exit_code == 0 and "s1" not in miss.output
+    bad = runner.invoke(app, ["db", "search", '"open', "--db", url])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

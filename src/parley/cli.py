@@ -150,6 +150,10 @@ from .evaluation.cli import eval_app  # noqa: E402
 from .commands_positions import register as register_position_commands  # noqa: E402
 
 app.add_typer(eval_app, name="eval")
+
+from .ledger.command import db_app  # noqa: E402
+
+app.add_typer(db_app, name="db")
 register_position_commands(app)
 
 

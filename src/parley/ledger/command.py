@@ -102,3 +102,51 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+# --------------------------------------------------------------------------------------------
+# `parley db ...`
+
+db_app = typer.Typer(no_args_is_help=True, help="The ledger database: migrate, search.")
+_DB_OPTION = typer.Option("sqlite:///parley.db", "--db",
+                          help="Database URL (or a SQLite file name).")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str = _DB_OPTION) -> None:
+    """Create the ledger or bring its schema to the latest revision (ingest does this too)."""
+    console = Console(stderr=True, soft_wrap=True)
+    try:
+        open_ledger(db).dispose()
+    except LedgerError as error:
+        console.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2)
+    console.print(f"{db}: schema at the latest revision", highlight=False)
+
+
+@db_app.command("search")
+def db_search(query: str = typer.Argument(..., help="FTS5 query, e.g. 'ceasefire OR truce'."),
+              db: str = _DB_OPTION,
+              quotes: bool = typer.Option(False, "--quotes", help="Search quotes, not articles."),
+              limit: int = typer.Option(20, "--limit", min=1)) -> None:
+    """Full-text search over stored articles (or quotes); SQLite ledgers only."""
+    import sqlalchemy as sa
+
+    from .store import search
+
+    console = Console(stderr=True, soft_wrap=True)
+    try:
+        engine = open_ledger(db)
+        with engine.connect() as connection:
+            hits = search(connection, query, quotes=quotes, limit=limit)
+    except LedgerError as error:
+        console.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2)
+    except sa.exc.OperationalError as error:  # FTS5 syntax error in the query
+        console.print(f"[red]error:[/] bad search query {query!r}: {error.orig}", highlight=False)
+        raise typer.Exit(2)
+    for hit in hits:
+        if quotes:
+            print(f"{hit['article_id']}\t{hit['quote_id']}\t{hit['content']}")
+        else:
+            print(f"{hit['article_id']}\t{hit['title'] or ''}\t{hit['snippet']}")
