@@ -201,3 +201,21 @@ def test_db_upgrade_and_search_commands(tmp_path):
     assert miss.exit_code == 0 and "s1" not in miss.output
     bad = runner.invoke(app, ["db", "search", '"open', "--db", url])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_migration_renders_for_postgresql_without_the_sqlite_fts_part():
+    """Portable types: the same revision yields PostgreSQL DDL (offline, no server needed)."""
+    import io
+
+    from alembic import command
+
+    from parley.ledger.store import alembic_config
+
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", "postgresql://")
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "head", sql=True)
+    ddl = config.output_buffer.getvalue()
+    assert all(f"CREATE TABLE {t} " in ddl for t in TABLES)
+    assert '"end" INTEGER' in ddl  # reserved word quoted
+    assert "fts5" not in ddl and "TRIGGER" not in ddl

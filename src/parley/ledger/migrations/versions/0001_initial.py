@@ -134,13 +134,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_places_code", "places", ["code"])
 
-    if op.get_bind().dialect.name == "sqlite":
+    if op.get_context().dialect.name == "sqlite":
         for statement in FTS5_UP:
             op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    if op.get_context().dialect.name == "sqlite":
         for statement in FTS5_DOWN:
             op.execute(statement)
     for table in ("places", "times", "acts", "quotes", "actors", "articles"):
