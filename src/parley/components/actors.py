@@ -340,7 +340,7 @@ class ActorFinder:
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in taken):
                 continue
-            if _looks_like_place(ent, places):
+            if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent):
                 continue
             name = _clean_name(ent, self.reg.honorifics)
             if _plausible_name(name):
@@ -348,6 +348,8 @@ class ActorFinder:
         # longest names first, so "Keir Starmer" founds the actor that "Starmer" then joins
         for ent, name, kind in sorted(pending, key=lambda p: -len(p[1].split())):
             actor_id = self._same_person(doc, name) if kind == "person" else None
+            if actor_id is None and kind == "person" and len(name.split()) == 1 and ent[0].is_sent_start:
+                continue  # a lone capitalised word opening a sentence ("Order ...") is no name
             if actor_id is None:
                 actor_id = slugify(name)
                 if not any(a["id"] == actor_id for a in doc._.actors):
@@ -377,6 +379,8 @@ class ActorFinder:
                 continue
             if token.lower_ == "it" and token.head.lemma_ not in self.reg.agent_verbs:
                 continue
+            if token.ent_type_ == "PERSON":
+                continue  # "He Lifeng": part of a name, not a pronoun
             actor_id = antecedent(doc, token, self.reg)
             if actor_id:
                 add_mention(doc, actor_id, token.idx, token.idx + len(token))
@@ -427,6 +431,21 @@ def _looks_like_place(ent: Span, places: list) -> bool:
         return True
     words = [t.text for t in ent if t.is_alpha and t.lower_ not in ("and", "the", "of")]
     return bool(words) and all(w in _place_names() for w in words)
+
+
+def _in_caps_heading(ent: Span) -> bool:
+    """An all-caps entity in a mostly all-caps line: a heading ("TRUMP'S MONTH"), not a name."""
+    if not ent.text.isupper() or len(ent.text) <= 4:
+        return False
+    words = [t for t in ent.sent if t.is_alpha]
+    return sum(t.is_upper for t in words) * 2 > len(words)
+
+
+def _common_word(ent: Span) -> bool:
+    """A one-word entity also written in lower case in the article ("MONTH"/"month"): a word."""
+    if len(ent) != 1 or ent.text.islower():
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(ent.text.lower())}(?![\w-])", ent.doc.text) is not None
 
 
 def _plausible_name(name: str) -> bool:
@@ -500,7 +519,7 @@ def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
     """The actor a pronoun refers to: a compatible actor before it, subjects first.
 
     Same sentence: the nearest subject before the pronoun, else the nearest mention. Earlier
-    sentences (up to five back): the first subject of the nearest sentence that has a candidate,
+    sentences (up to the pronoun's `window` back, from the registry): the first subject of the nearest sentence that has a candidate,
     else its first candidate. Gender comes from the registry where known.
     """
     spec = reg.pronouns.get(token.lower_)
@@ -526,7 +545,8 @@ def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
     by_sent: dict[int, list] = {}
     for c in cands:
         by_sent.setdefault(sent_of(c[0]), []).append(c)
-    for sent in sorted((s for s in by_sent if here - 5 <= s <= here), reverse=True):
+    window = int(spec.get("window", 5))
+    for sent in sorted((s for s in by_sent if here - window <= s <= here), reverse=True):
         group = by_sent[sent]
         subjects = [c for c in group if _subjectish(_span_root(doc, c[0], c[1]))]
         if sent == here:
