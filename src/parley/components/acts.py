@@ -61,6 +61,8 @@ class Pack:
     names: list = field(default_factory=list)
     triggers: dict = field(default_factory=dict)
     speech_verbs: set = field(default_factory=set)
+    meeting_verbs: set = field(default_factory=set)
+    circumstance_preps: set = field(default_factory=set)
     deontic_aux: set = field(default_factory=set)
     deontic_verbs: set = field(default_factory=set)
     only_with: set = field(default_factory=set)
@@ -112,6 +114,8 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
         _merge(raw, data)
     pack.triggers = {k.lower(): v for k, v in (raw.get("triggers") or {}).items()}
     pack.speech_verbs = set(raw.get("speech_verbs") or [])
+    pack.meeting_verbs = set(raw.get("meeting_verbs") or [])
+    pack.circumstance_preps = set(raw.get("circumstance_preps") or [])
     deontic = raw.get("deontic_cues") or {}
     pack.deontic_aux = set(deontic.get("aux") or [])
     pack.deontic_verbs = set(deontic.get("verbs") or [])
@@ -161,9 +165,11 @@ def _chain(trigger: Token) -> list[Token]:
     return chain
 
 
-def _subjects(token: Token) -> list[Token]:
-    """Subjects of a verb, with their conjuncts ("Both Trump and his counterpart")."""
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+def _subjects(token: Token, passive: bool = False) -> list[Token]:
+    """Subjects of a verb, with their conjuncts ("Both Trump and his counterpart"); `passive`
+    also takes the subject of a raising head ("Russia is expected to demand ...")."""
+    deps = ("nsubj", "nsubjpass") if passive else ("nsubj",)
+    subjects = [c for c in token.children if c.dep_ in deps]
     out = []
     for subj in subjects:
         out.append(subj)
@@ -330,22 +336,29 @@ class _ActFinder:
             return   # "is unlikely to want to ...": the text says the act will not happen
         scope = self._scope(trigger, chain, frame, agents)
         condition_tokens, condition_text = self._condition(trigger, chain)
-        scope = [t for t in scope if t.i not in condition_tokens]
+        scope = [t for t in scope if t.i not in condition_tokens and t.i not in self._circumstances(trigger)]
         issues = self._issues(trigger, scope, spec)
         if not issues:
             return
         modality, reporter_hedge = self._modality(trigger, chain, spec, condition_text)
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "pobj") and agents \
+                and not any(a.head.i == trigger.i for a in agents):
+            top = agents[0].head   # "The US and Ukraine will hold talks": the governing clause
         evidence = self._evidence(trigger, top, frame, sent, condition_tokens, quote)
         regions = self._regions(scope, issues)
-        time = self._time(trigger, chain, scope)
+        time = self._time(trigger, chain + [top],
+                          [t for t in top.subtree if t.i not in condition_tokens] + scope)
         source = self._source(quote)
         resolved = self._actor_ids(agents, quote)
-        if spec.get("symmetric"):
+        nominal_meeting = frame["type"] == "meet" and trigger.pos_ in ("NOUN", "PROPN") and \
+            trigger.dep_ in ("dobj", "pobj")   # "the US and Ukraine will hold talks"
+        if spec.get("symmetric") or nominal_meeting:
             resolved = resolved[:1]   # "A and B will meet": A meets B (B becomes the target)
         for actor, agent_token, confidence in resolved:
             if self._is_recipient(trigger, actor):
                 continue   # "they offer Russia ..." resolved to Russia: an agent is not its own recipient
-            act_type, target = frame["type"], self._target(trigger, chain, actor, agents, spec)
+            act_type, target = frame["type"], self._target(trigger, chain, actor, agents, spec,
+                                                                  bool(spec.get("symmetric") or nominal_meeting))
             if spec.get("accusatory") and quote and source["actor"] and source["actor"] != actor:
                 act_type, target, actor = "accuse", actor, source["actor"]
             for issue, obj, via_pronoun in issues:
@@ -395,10 +408,11 @@ class _ActFinder:
                 head = head.head
             if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
                 subjects = _subjects(head)
-                return subjects, True
+                # "will hold talks": the verb makes the subject a participant
+                return subjects, head.lemma_.lower() not in self.pack.meeting_verbs
             return [], False
         for token in chain:
-            subjects = _subjects(token)
+            subjects = _subjects(token, passive=token.i != trigger.i)
             if subjects:
                 return subjects, False
         return [], False
@@ -417,7 +431,7 @@ class _ActFinder:
     def _resolve_token(self, token: Token, quote: dict | None) -> str | None:
         """Actor id for an agent token: first person -> the quote's speaker, else the resolver,
         then the matrix subject for "he" in a reported clause, then (optionally) the entity name."""
-        low = token.lower_
+        low = token.lower_ if token.pos_ == "PRON" else ""   # "US" is not "us"
         if low in FIRST_PERSON:
             if quote and (quote.get("speaker") or {}).get("actor"):
                 return quote["speaker"]["actor"]
@@ -458,7 +472,8 @@ class _ActFinder:
         return "~" + slug if slug else None
 
     # -- target --------------------------------------------------------------------------------
-    def _target(self, trigger: Token, chain, actor: str, agents, spec) -> str | None:
+    def _target(self, trigger: Token, chain, actor: str, agents, spec,
+                frame_symmetric: bool = False) -> str | None:
         candidates = []
         for child in trigger.children:
             if child.dep_ in ("dative", "prep") and child.lower_ in ("to", "with", "from", "on"):
@@ -469,7 +484,7 @@ class _ActFinder:
             if child.dep_ in ("dobj", "ccomp", "relcl"):
                 candidates.append(child)
                 candidates.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass"))
-        if spec.get("symmetric") and len(agents) > 1:
+        if frame_symmetric and len(agents) > 1:
             candidates = list(agents[1:]) + candidates
         for cand in candidates:
             target = resolve_mention(self.doc, cand.idx, cand.idx + len(cand))
@@ -508,6 +523,13 @@ class _ActFinder:
             excluded = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
             tokens = [t for t in tokens if t.i not in excluded]
         return tokens
+
+    def _circumstances(self, trigger: Token) -> set[int]:
+        """Temporal and concessive phrases on the trigger or its object ("demand X before any
+        ceasefire"): circumstances of the act, not what it is about."""
+        heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
+        return {t.i for h in heads for c in h.children
+                if c.dep_ == "prep" and c.lower_ in self.pack.circumstance_preps for t in c.subtree}
 
     def _issues(self, trigger: Token, scope: list[Token], spec: dict):
         """[(issue, object, via_pronoun)]: every distinct strong issue, else the nearest weak."""
