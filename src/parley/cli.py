@@ -136,6 +136,32 @@ def ingest(
     problems.finish(stats.new, "stored")
 
 
+@app.command()
+def serve(
+    db: str = typer.Option("sqlite:///parley.db", "--db", help="Ledger URL (or a SQLite file)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    workers: int = typer.Option(1, "--workers", min=1, help="uvicorn worker processes."),
+) -> None:
+    """Serve the ledger: REST API under /api (docs at /docs) and the dashboard at /."""
+    import uvicorn
+
+    from .ledger.store import LedgerError
+    from .web.app import create_app
+
+    try:
+        application = create_app(db)
+    except LedgerError as error:
+        err.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2)
+    if workers > 1:
+        os.environ["PARLEY_DB"] = db
+        uvicorn.run("parley.web.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
     if format is Format.jsonl:
         for analysis in analyses:

@@ -1,0 +1,1 @@
+"""The web dashboard and REST API over the ledger (`parley serve`)."""
