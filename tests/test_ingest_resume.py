@@ -23,7 +23,7 @@ def stored(db) -> int:
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
             return connection.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # tables not created yet
+    except sqlite3.DatabaseError:  # file or tables not created yet
         return 0
 
 
