@@ -91,6 +91,16 @@ def rss_mb() -> tuple[float, float]:
     return own, children
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children (spaCy's workers).
+
+    On a machine shared with other jobs wall-clock time mostly measures how much CPU the others
+    left us; CPU time measures the work done, so the CPU ratio is the steadier of the two."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed_interleaved(lines: list[bytes], n_process: int, chunk: int, warmup: int,
                       source: str, bare_batch_size: int | None) -> dict:
     bare_nlp, parley_nlp = load_model(), load_pipeline()
@@ -98,11 +108,12 @@ def timed_interleaved(lines: list[bytes], n_process: int, chunk: int, warmup: in
     run_bare(bare_nlp, texts[:warmup], 1)
     run_parley(parley_nlp, lines[:warmup], 1, source)
     seconds = {"bare": 0.0, "parley": 0.0}
+    cpu = {"bare": 0.0, "parley": 0.0}
     counts = {"bare": 0, "parley": 0}
     for number, start in enumerate(range(0, len(lines), chunk)):
         order = ("bare", "parley") if number % 2 == 0 else ("parley", "bare")
         for variant in order:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), cpu_seconds()
             if variant == "bare":
                 counts[variant] += run_bare(bare_nlp, texts[start:start + chunk], n_process,
                                             bare_batch_size)
@@ -110,7 +121,8 @@ def timed_interleaved(lines: list[bytes], n_process: int, chunk: int, warmup: in
                 counts[variant] += run_parley(parley_nlp, lines[start:start + chunk],
                                               n_process, source)
             seconds[variant] += time.perf_counter() - began
-    return {"seconds": seconds, "articles": counts,
+            cpu[variant] += cpu_seconds() - began_cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "articles": counts,
             "batch_size": {"bare": bare_batch_size or bare_nlp.batch_size,
                            "parley": ANALYSE_BATCH_SIZE}}
 
@@ -203,11 +215,14 @@ def main(argv: list[str] | None = None) -> int:
     chunk = args.chunk or (100 if args.n_process == 1 else len(lines))
     timing = timed_interleaved(lines, args.n_process, chunk, args.warmup, source,
                                args.bare_batch_size)
-    rates = {v: timing["articles"][v] / timing["seconds"][v] for v in ("bare", "parley")}
+    variants = ("bare", "parley")
+    rates = {v: timing["articles"][v] / timing["seconds"][v] for v in variants}
+    cpu_rates = {v: timing["articles"][v] / timing["cpu_seconds"][v] for v in variants}
     ratio = rates["parley"] / rates["bare"]
+    cpu_ratio = cpu_rates["parley"] / cpu_rates["bare"]
     print(f"interleaved: bare {rates['bare']:.1f}/s, parley {rates['parley']:.1f}/s, "
-          f"ratio {ratio:.3f}" + ("" if args.no_rss else "; now the isolated RSS runs..."),
-          flush=True)
+          f"ratio {ratio:.3f} (CPU-time ratio {cpu_ratio:.3f})"
+          + ("" if args.no_rss else "; now the isolated RSS runs..."), flush=True)
     memory = {} if args.no_rss else {v: isolated_in_child(v, args) for v in ("bare", "parley")}
 
     results = {
@@ -216,9 +231,12 @@ def main(argv: list[str] | None = None) -> int:
         "n_process": args.n_process, "chunk": chunk, "warmup": args.warmup,
         "batch_size": timing["batch_size"],
         "variants": {v: {"articles": timing["articles"][v], "seconds": timing["seconds"][v],
-                         "articles_per_s": rates[v], **({"isolated": memory[v]} if memory else {})}
-                     for v in ("bare", "parley")},
-        "ratio": ratio, "target": TARGET, "meets_target": ratio >= TARGET,
+                         "articles_per_s": rates[v], "cpu_seconds": timing["cpu_seconds"][v],
+                         "articles_per_cpu_s": cpu_rates[v],
+                         **({"isolated": memory[v]} if memory else {})}
+                     for v in variants},
+        "ratio": ratio, "cpu_ratio": cpu_ratio, "target": TARGET,
+        "meets_target": ratio >= TARGET, "meets_target_cpu": cpu_ratio >= TARGET,
     }
     print_table(results)
     if args.json:
@@ -235,9 +253,11 @@ def print_table(results: dict) -> None:
                         f"batch bare/parley={results['batch_size']['bare']}/"
                         f"{results['batch_size']['parley']} "
                         f"({results['machine']})")
-    for column in ("variant", "articles", "seconds", "articles/s", "ratio", "peak RSS MB"):
+    for column in ("variant", "articles", "seconds", "articles/s", "ratio", "CPU s",
+                   "CPU ratio", "peak RSS MB"):
         table.add_column(column, justify="left" if column == "variant" else "right")
     bare_rate = results["variants"]["bare"]["articles_per_s"]
+    bare_cpu_rate = results["variants"]["bare"]["articles_per_cpu_s"]
     for name, label in (("bare", "bare nlp.pipe"), ("parley", "parley analyze")):
         row = results["variants"][name]
         rss = row.get("isolated")
@@ -245,11 +265,17 @@ def print_table(results: dict) -> None:
             f" (+{rss['worker_rss_mb']:.0f}/worker)" if rss.get("worker_rss_mb") else "")
         table.add_row(label, str(row["articles"]), f"{row['seconds']:.2f}",
                       f"{row['articles_per_s']:.1f}", f"{row['articles_per_s'] / bare_rate:.3f}",
-                      rss_text)
-    Console().print(table)
-    verdict = "meets" if results["meets_target"] else "MISSES"
-    print(f"ratio parley/bare = {results['ratio']:.3f}: {verdict} the target of "
-          f">= {results['target']:.2f}")
+                      f"{row['cpu_seconds']:.2f}",
+                      f"{row['articles_per_cpu_s'] / bare_cpu_rate:.3f}", rss_text)
+    console = Console()
+    if console.width < 120:  # a pipe or a narrow terminal: keep the rows on one line each
+        console = Console(width=120)
+    console.print(table)
+    for key, name in (("", "wall-clock"), ("_cpu", "CPU-time")):
+        ratio = results[f"{'cpu_' if key else ''}ratio"]
+        verdict = "meets" if results[f"meets_target{key}"] else "MISSES"
+        print(f"{name} ratio parley/bare = {ratio:.3f}: {verdict} the target of "
+              f">= {results['target']:.2f}")
 
 
 if __name__ == "__main__":
