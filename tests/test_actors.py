@@ -196,6 +196,13 @@ def test_resolve_mention_is_robust(nlp):
     assert resolve_mention(doc, 0, len(text)) is None or isinstance(resolve_mention(doc, 0, len(text)), str)
 
 
+def test_a_source_close_to_someone_is_not_that_someone(nlp):
+    text = "A Democratic aide close to Obama said the vote would slip."
+    doc = analyse(nlp, text, "2015-03-01")
+    assert resolve_mention(doc, *span_of(text, "A Democratic aide close to Obama")) is None
+    assert resolve_mention(doc, *span_of(text, "Obama")) == "barack-obama"
+
+
 def test_resolve_mention_on_a_metonym_the_parser_missed(nlp):
     text = "Officials in Washington, meanwhile, said little."
     doc = analyse(nlp, text)

@@ -345,16 +345,22 @@ class ActorFinder:
             name = _clean_name(ent, self.reg.honorifics)
             if _plausible_name(name):
                 pending.append((ent, name, UNKNOWN_LABELS[ent.label_]))
+        # the small model labels one name PERSON here and ORG there: the majority decides
+        votes: dict[str, list[str]] = {}
+        for _, name, kind in pending:
+            votes.setdefault(slugify(name), []).append(kind)
+        majority = {k: max(set(v), key=v.count) for k, v in votes.items()}
         # longest names first, so "Keir Starmer" founds the actor that "Starmer" then joins
-        for ent, name, kind in sorted(pending, key=lambda p: -len(p[1].split())):
+        for ent, name, _ in sorted(pending, key=lambda p: -len(p[1].split())):
+            kind = majority[slugify(name)]
             actor_id = self._same_person(doc, name) if kind == "person" else None
             if actor_id is None and kind == "person" and len(name.split()) == 1 and ent[0].is_sent_start:
                 continue  # a lone capitalised word opening a sentence ("Order ...") is no name
             if actor_id is None:
                 actor_id = slugify(name)
+                if actor_id in self.reg.actors:  # a namesake of a registry id, not that actor
+                    actor_id = f"{actor_id}-{kind[:3]}"
                 if not any(a["id"] == actor_id for a in doc._.actors):
-                    if actor_id in self.reg.actors:
-                        actor_id = actor_id + "-" + kind[:3]
                     doc._.actors.append({"id": actor_id, "name": name, "type": kind, "country": None,
                                          "aliases": [], "mentions": [], "gender": None})
             add_mention(doc, actor_id, ent.start_char, ent.end_char)
@@ -614,7 +620,7 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
             key = (holds_head, actor["type"] == "person", overlap)
             if best_key is None or key > best_key:
                 best, best_key = actor["id"], key
-    if best:
+    if best and (best_key[0] or head.pos_ != "NOUN"):
         return best
     finder = _finder(doc)
     pronoun = next((t for t in span if t.lower_ in finder.reg.pronouns), None)
@@ -624,8 +630,8 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
             add_mention(doc, actor_id, pronoun.idx, pronoun.idx + len(pronoun))
         return actor_id
     for m_span, kind, actor_id in _sub_matches(finder, span):
-        if kind == "demonym":
-            continue
+        if kind == "demonym" or (head.pos_ == "NOUN" and not m_span.start <= head.i < m_span.end):
+            continue  # "a Republican source close to Trump": the head is someone else
         add_mention(doc, actor_id, m_span.start_char, m_span.end_char)
         return actor_id
     return None
