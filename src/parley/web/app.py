@@ -403,7 +403,7 @@ def time_axis(events: list[dict], width: int = 900) -> dict:
 
 
 def region_map(matrix: dict, width: int = 640, height: int = 360) -> dict:
-    """A schematic map: regions with coordinates placed by lon/lat (equirectangular, fitted to
+    """A schematic map: regions with coordinates centred at their lon/lat (equirectangular, fitted to
     the regions shown), the others as labelled boxes in a row; colour = demand vs offer."""
     placed, boxes = [], []
     for region in matrix["regions"]:
@@ -423,11 +423,11 @@ def region_map(matrix: dict, width: int = 640, height: int = 360) -> dict:
         lat0, lat1 = min(lats) - 1, max(lats) + 1
         lon0, lon1 = min(lons) - 1, max(lons) + 1
         for region, item in placed:
-            item["x"] = round(30 + (region["lon"] - lon0) / (lon1 - lon0) * (width - 60), 1)
-            item["y"] = round(30 + (lat1 - region["lat"]) / (lat1 - lat0) * (height - 120), 1)
+            item["x"] = round(70 + (region["lon"] - lon0) / (lon1 - lon0) * (width - 140), 1)
+            item["y"] = round(30 + (lat1 - region["lat"]) / (lat1 - lat0) * (height - 130), 1)
     for n, (_, item) in enumerate(boxes):
-        item["x"] = 30 + (n % 5) * 120
-        item["y"] = height - 70 + (n // 5) * 40
+        item["x"] = 70 + (n % 5) * 120
+        item["y"] = height - 55 + (n // 5) * 40
     return {"width": width, "height": height + 40 * (len(boxes) // 5),
             "regions": [item for _, item in placed + boxes]}
 
