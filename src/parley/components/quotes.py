@@ -26,7 +26,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import resolve_mention
+from . import actors
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -86,6 +86,21 @@ def _is_closing(text: str, i: int, mark: str) -> bool:
     return True
 
 
+# A full stop that ends a sentence (not `Mr.`, `Rep.`, `D.C.`, an initial).
+SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bRep)(?<!\bSen)"
+                          r"(?<!\bGov)(?<!\bSt)(?<!\bGen)(?<!\bJr)\.(?=\s|$)")
+DASH_CREDIT = re.compile(r"[ \t]*[\u2015\u2014\u2013-][ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,5})[ \t.]*(?=\n|$)")
+DOUBLE_APOSTROPHE = re.compile(r"''")
+
+
+def _double_apostrophe(match: re.Match) -> str:
+    """`''` (two apostrophes, some newspapers' double quote) becomes a same-length `"` mark:
+    ` "` before a word (an opener), `" ` after one (a closer)."""
+    text, end = match.string, match.end()
+    after = text[end] if end < len(text) else " "
+    return ' "' if not after.isspace() and after not in ",.;:!?" else '" '
+
+
 def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
     """Groups of `(start, end, closed)` content spans, marks excluded; a group is one quotation.
 
@@ -97,16 +112,22 @@ def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
     groups: list[list[tuple[int, int, bool]]] = []
     pending: list[tuple[int, int, bool]] | None = None  # an open group awaiting continuation
     offset = 0
-    for paragraph in text.split("\n"):
+    for original in text.split("\n"):
+        paragraph = DOUBLE_APOSTROPHE.sub(_double_apostrophe, original)
         spans = []
-        opener, open_at = None, -1
+        opener, open_at, depth = None, -1, 0
         for match in mark_re.finditer(paragraph):
             i, mark = match.start(), match.group()
             if opener is not None and mark in marks[opener] and _is_closing(paragraph, i, mark):
+                if depth:
+                    depth -= 1  # closes a nested quotation: “... what he calls “hell” ...”
+                    continue
                 spans.append((open_at + 1, i, True))
                 opener = None
+            elif opener is not None and mark == opener and _is_opening(paragraph, i, mark):
+                depth += 1
             elif opener is None and mark in marks and _is_opening(paragraph, i, mark):
-                opener, open_at = mark, i
+                opener, open_at, depth = mark, i, 0
         if opener is not None:
             spans.append((open_at + 1, len(paragraph.rstrip()), False))
         first_nonspace = len(paragraph) - len(paragraph.lstrip())
@@ -168,7 +189,7 @@ def _subject(verb: Token) -> Token | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
-        if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
             verb = verb.head
         else:
             break
@@ -201,6 +222,20 @@ def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
+    """The actors stage's resolver, guarded: a failure there costs a speaker id, not the article
+    (it is reported once per Doc in `doc._.stage_warnings`)."""
+    try:
+        return actors.resolve_mention(doc, start, end)
+    except Exception as error:  # noqa: BLE001  (another stage's bug must not drop every quote)
+        if not doc.user_data.get("parley_quotes_resolve_failed"):
+            doc.user_data["parley_quotes_resolve_failed"] = True
+            warnings = doc._.stage_warnings if doc._.stage_warnings is not None else []
+            warnings.append(f"quotes: actor resolution failed ({type(error).__name__}: {error})")
+            doc._.stage_warnings = warnings
+        return None
 
 
 def _slug(name: str) -> str:
@@ -309,8 +344,9 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     """
     para_end = doc.text.find("\n", close_at)
     para_end = len(doc.text) if para_end < 0 else para_end
-    following = doc.text[close_at:para_end]
-    window = re.match(r"[^\u201c\u201e\u00ab\"\u2018.!?]{0,90}", following).group()
+    following = doc.text[close_at:min(para_end, close_at + 160)]
+    window = re.match(r"[^\u201c\u201e\u00ab\"\u2018!?]*", following).group()
+    window = SENTENCE_END.split(window, maxsplit=1)[0]
     if not window.strip():
         return None
     if not ((content_end and content_end in CONTENT_KEEP_END) or re.match(r"^\s*[,\u2014\u2013]", window)):
@@ -318,10 +354,16 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     span = _tokens_between(doc, close_at, close_at + len(window))
     if span is None:
         return None
-    for token in span[:8]:
+    for token in span[:16]:
         if _is_cue_verb(token):
             return token
     return None
+
+
+def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
+    """`"..." ― Maria Lopez`: a name credited after a dash right behind the closing mark."""
+    match = DASH_CREDIT.match(doc.text, close_at)
+    return (match.start(1), match.end(1)) if match else None
 
 
 def _governing_cue(doc: Doc, start: int, end: int) -> tuple[Token, Token | None] | None:
@@ -376,6 +418,15 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                     segments += [list(_content_end(doc.text, s, e)) for s, e, _ in nxt]
                     words += sum(len(doc.text[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
+        if cue is None and group[-1][2]:
+            credit = _dash_credit(doc, close_at)
+            if credit:
+                subject = doc.char_span(*credit, alignment_mode="expand")
+                record = _quote(kind, segments, {"text": doc.text[close_at:credit[0]].strip(),
+                                                 "span": [close_at, credit[0]]},
+                                speaker_record(doc, subject.root), 0.8)
+                quotes.append(record)
+                continue
         if cue is None:
             governed = _governing_cue(doc, *segments[0])
             if governed and _sentence_prefix(doc, open_at):
@@ -384,9 +435,14 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 if below is not None and below.dep_ in {"ccomp", "xcomp", "dobj", "advcl"}:
                     clause = _clause_span(doc, below)
         if cue is None:
+            previous = quotes[-1] if quotes else None
+            if (previous and previous["kind"] == "direct" and not _sentence_prefix(doc, open_at)
+                    and "\n" not in doc.text[previous["segments"][-1][1]:open_at]):
+                # `"A," X said. "B."`: the next quoted sentence continues the same quote
+                previous["segments"] += segments
+                continue
             if words < lex["min_uncued_words"] or _sentence_prefix(doc, open_at):
                 continue  # a quoted term or scare quote
-            previous = quotes[-1] if quotes else None
             near = previous and doc.text.count("\n", previous["segments"][-1][1], open_at) <= 1
             speaker = dict(previous["speaker"]) if near else speaker_record(doc, None)
             quotes.append(_quote(kind, segments, None, speaker, 0.5))
@@ -467,7 +523,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         if clause is not None:
             break
     if clause is None:
-        return None
+        return _parenthetical(doc, verb, lex)
     has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
     if lemma in lex["weak_cue_verbs"] and not has_that:
         return None
@@ -478,6 +534,32 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
+
+
+def _parenthetical(doc: Doc, verb: Token, lex: dict) -> dict | None:
+    """`The plan has hurt him with young voters, Graham said, since ...`: a cue verb set off by a
+    comma after the clause it reports (the parser hangs it under that clause's verb)."""
+    head = verb.head
+    if verb.dep_ not in {"parataxis", "ccomp", "advcl"} or head.i > verb.i:
+        return None
+    subject = _subject(verb)
+    if subject is None or any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in verb.children):
+        return None
+    first = min(verb.i, subject.i, *(c.i for c in verb.lefts))
+    if first == 0 or doc[first - 1].text not in {",", "\u2014", "\u2013"}:
+        return None
+    excluded = {t.i for t in verb.subtree}
+    sent = verb.sent
+    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < first]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    if len(tokens) < 4:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return _quote("indirect", [[start, end]], _cue_record(doc, verb),
+                  speaker_record(doc, subject), 0.6)
 
 
 def _according_to(doc: Doc, according: Token) -> dict | None:
