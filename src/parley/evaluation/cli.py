@@ -101,3 +101,31 @@ def polnear(
     typer.echo(scorer.report(result, gold_result))
     if json_path:
         Path(json_path).write_text(json.dumps({"polnear": result, "gold": gold_result}, indent=2))
+
+
+@eval_app.command("geo")
+def geo_command(
+    root: str = typer.Option("../shared/data/geo", help="Folder with GWN.xml and lgl.xml."),
+    limit: int = typer.Option(None, help="At most N documents per corpus (quick runs)."),
+    corpus: list[str] = typer.Option(None, help="Only these corpora: gwn, lgl (repeatable)."),
+    no_e2e: bool = typer.Option(False, "--no-e2e", help="Skip the end-to-end run (resolution only)."),
+    min_population: int = typer.Option(5000, help="Smallest GeoNames city in the gazetteer."),
+    json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
+    errors: int = typer.Option(0, help="Print up to N resolutions off by more than 161 km."),
+) -> None:
+    """Places: accuracy within 161 km given gold toponyms, and end-to-end toponym F1."""
+    from pathlib import Path
+
+    from . import geo
+
+    if not Path(root).is_dir():
+        typer.echo(f"no geoparsing corpora under {root}", err=True)
+        raise typer.Exit(2)
+    details: list = []
+    results = geo.evaluate(Path(root), corpora=corpus or None, limit=limit, end_to_end=not no_e2e,
+                           min_city_population=min_population, errors_out=details)
+    typer.echo(geo.format_table(results))
+    for item in details[:errors]:
+        typer.echo(f"  {item['doc']}: {item['text']!r} -> {item['picked']} ({item['km']} km)")
+    if json_path:
+        geo.write_json(results, json_path)
