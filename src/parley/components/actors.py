@@ -110,7 +110,8 @@ def _state_records(spec: dict) -> tuple[list[dict], list[tuple[str, str, str]], 
                         "aliases": names, "roles": []})
         by_code[code] = actor_id
         phrases += [(n, actor_id, "name") for n in names]
-        phrases += [(d, actor_id, "demonym") for d in more.get("demonyms") or ()]
+        demonyms = list(more.get("demonyms") or ()) + list((spec.get("demonyms") or {}).get(code) or ())
+        phrases += [(d, actor_id, "demonym") for d in demonyms]
         capital = (capitals.get(code) or {}).get("capital")
         metonyms = list(more.get("metonyms") or ())
         if capital and capital not in skip:
