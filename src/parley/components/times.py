@@ -354,6 +354,8 @@ def _year(m, anchor, ctx, data):
     doc = ctx.doc
     if doc is not None:
         span = doc.char_span(m.start(), m.end())
+        if span is not None and span.end < len(doc) and doc[span.end].tag_ == "NNS":
+            return None  # "2000 troops": a quantity
         if span is not None and span[0].ent_type_ in ("DATE",):
             return "date", f"{year:04d}"
     before = (doc.text if doc is not None else "")[max(0, m.start() - 12):m.start()].lower()

@@ -1,0 +1,237 @@
+"""The times stage: one test per rule, on sentences written for these tests, failure cases too."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from parley.components.times import quote_regions
+
+SUNDAY = "2025-08-17"  # a Sunday
+SHARED = Path(os.environ.get("PARLEY_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+
+
+@pytest.fixture(scope="module")
+def times_nlp():
+    from parley.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+def times(nlp, text: str, date: str | None = SUNDAY) -> list[dict]:
+    doc = nlp.make_doc(text)
+    doc._.article_date = date
+    return nlp(doc)._.times
+
+
+def value_of(nlp, text: str, phrase: str, date: str | None = SUNDAY) -> dict | None:
+    """The record whose span overlaps `phrase` in `text` (None if no time there)."""
+    start = text.index(phrase)
+    end = start + len(phrase)
+    for record in times(nlp, text, date):
+        s, e = record["span"]
+        if s < end and e > start:
+            return record
+    return None
+
+
+# ------------------------------------------------------------------------------ weekdays
+
+
+def test_future_weekday_on_the_article_day_is_that_day(times_nlp):
+    rec = value_of(times_nlp, "The two ministers will meet on Sunday in Geneva.", "Sunday")
+    assert rec["value"] == "2025-08-17" and rec["type"] == "date"
+
+
+def test_future_weekday_is_the_next_one(times_nlp):
+    rec = value_of(times_nlp, "The committee will vote on Thursday.", "Thursday")
+    assert rec["value"] == "2025-08-21"
+
+
+def test_past_weekday_is_the_previous_one(times_nlp):
+    rec = value_of(times_nlp, "The envoy arrived in the capital on Thursday.", "Thursday")
+    assert rec["value"] == "2025-08-14"
+
+
+def test_possessive_weekday_before_an_event_noun_looks_ahead(times_nlp):
+    rec = value_of(times_nlp, "Officials are getting ready for Friday’s summit.", "Friday")
+    assert rec["value"] == "2025-08-22"
+    assert rec["text"] == "Friday"  # the possessive is not part of the span
+
+
+def test_possessive_weekday_before_other_nouns_does_not_look_ahead(times_nlp):
+    # "Friday's attack" is not a forward-looking noun: past tense wins.
+    rec = value_of(times_nlp, "Officials condemned Friday's attack.", "Friday")
+    assert rec["value"] == "2025-08-15"
+
+
+def test_weekday_night_is_a_date(times_nlp):
+    rec = value_of(times_nlp, "On Saturday night (local time), the mayor issued a statement.",
+                   "Saturday night")
+    assert rec["value"] == "2025-08-16" and rec["type"] == "date"
+
+
+def test_next_and_last_weekday(times_nlp):
+    text = "They met last Tuesday and will meet again next Sunday."
+    assert value_of(times_nlp, text, "last Tuesday")["value"] == "2025-08-12"
+    assert value_of(times_nlp, text, "next Sunday")["value"] == "2025-08-24"
+
+
+def test_lowercase_weekday_word_is_not_a_date(times_nlp):
+    # Weekday and month names are case-sensitive: "may" is a modal verb here.
+    assert value_of(times_nlp, "The talks may resume soon.", "may") is None
+
+
+# ------------------------------------------------------------------------------ relative
+
+
+def test_earlier_this_year(times_nlp):
+    rec = value_of(times_nlp, "The two leaders clashed earlier this year.", "earlier this year")
+    assert rec["value"] == "2025" and rec["text"] == "earlier this year"
+
+
+def test_last_month_and_next_week(times_nlp):
+    text = "Prices rose last month and talks resume next week."
+    assert value_of(times_nlp, text, "last month")["value"] == "2025-07"
+    # 2025-08-17 is the Sunday that ends ISO week 33, so next week is week 34.
+    assert value_of(times_nlp, text, "next week")["value"] == "2025-W34"
+
+
+def test_yesterday_and_tonight(times_nlp):
+    text = "The bill passed yesterday and the vote is tonight."
+    assert value_of(times_nlp, text, "yesterday")["value"] == "2025-08-16"
+    assert value_of(times_nlp, text, "tonight")["value"] == "2025-08-17TNI"
+
+
+def test_years_ago(times_nlp):
+    rec = value_of(times_nlp, "The treaty was signed three years ago.", "three years ago")
+    assert rec["value"] == "2022" and rec["type"] == "date"
+
+
+def test_relative_expression_without_article_date_is_dropped(times_nlp):
+    assert value_of(times_nlp, "The bill passed yesterday.", "yesterday", date=None) is None
+
+
+# ------------------------------------------------------------------------------ absolute
+
+
+def test_absolute_dates(times_nlp):
+    text = "The accord of March 3, 1998 was revised on 15 August and again in June 2024."
+    assert value_of(times_nlp, text, "March 3, 1998")["value"] == "1998-03-03"
+    assert value_of(times_nlp, text, "15 August")["value"] == "2025-08-15"
+    assert value_of(times_nlp, text, "June 2024")["value"] == "2024-06"
+
+
+def test_year_after_preposition_but_not_a_quantity(times_nlp):
+    text = "The defences were built in 2014 and 2000 troops were sent."
+    assert value_of(times_nlp, text, "2014")["value"] == "2014"
+    assert value_of(times_nlp, text, "2000 troops") is None
+
+
+def test_quarter(times_nlp):
+    rec = value_of(times_nlp, "Profit fell in the third quarter.", "third quarter",
+                   date="1998-10-20")
+    assert rec["value"] == "1998-Q3"
+
+
+# ------------------------------------------------------------------------------ durations, sets
+
+
+def test_durations(times_nlp):
+    text = "The truce lasted two years; a five-year plan covers the past 24 hours too."
+    assert value_of(times_nlp, text, "two years")["value"] == "P2Y"
+    assert value_of(times_nlp, text, "five-year")["value"] == "P5Y"
+    assert value_of(times_nlp, text, "24 hours")["value"] == "PT24H"
+    assert value_of(times_nlp, text, "two years")["type"] == "duration"
+
+
+def test_vague_duration(times_nlp):
+    rec = value_of(times_nlp, "The dispute has gone on for decades.", "decades")
+    assert rec["value"] == "PXDE" and rec["text"] == "decades"
+
+
+def test_sets(times_nlp):
+    text = "Negotiators meet every week and publish a weekly summary."
+    every = value_of(times_nlp, text, "every week")
+    assert every["type"] == "set" and every["value"] == "P1W"
+    assert value_of(times_nlp, text, "weekly")["value"] == "P1W"
+
+
+def test_age_is_not_a_duration(times_nlp):
+    assert value_of(times_nlp, "The 52-year-old diplomat resigned.", "52-year-old") is None
+
+
+# ------------------------------------------------------------------------------ utterance anchor
+
+
+STATEMENT = ("On Saturday night, the president issued a statement.\n"
+             "He said: “Thank you all for the support.\n"
+             "“Today, we spoke with our partners. Tomorrow, more calls are planned.\n"
+             "“We are preparing for Monday’s meeting.”\n")
+
+
+def test_today_inside_a_statement_made_saturday_is_saturday(times_nlp):
+    rec = value_of(times_nlp, STATEMENT, "Today")
+    assert rec["value"] == "2025-08-16" and rec["anchor"] == "utterance"
+    assert value_of(times_nlp, STATEMENT, "Tomorrow")["value"] == "2025-08-17"
+    assert value_of(times_nlp, STATEMENT, "Monday")["value"] == "2025-08-18"
+
+
+def test_today_outside_quotes_is_the_article_date(times_nlp):
+    text = "On Saturday night, the president issued a statement.\nToday, talks went on."
+    rec = value_of(times_nlp, text, "Today")
+    assert rec["value"] == SUNDAY and rec["anchor"] == "article"
+
+
+def test_quote_without_a_statement_date_keeps_the_article_anchor(times_nlp):
+    text = "A source said: “Today the talks are stuck.”"
+    rec = value_of(times_nlp, text, "Today")
+    assert rec["value"] == SUNDAY and rec["anchor"] == "article"
+
+
+def test_date_without_speech_cue_is_not_a_statement_date(times_nlp):
+    # "On Saturday" here dates a battle, not a statement: the quote keeps the article anchor.
+    text = "On Saturday, heavy fighting broke out.\n“Today is calm,” a resident said."
+    assert value_of(times_nlp, text, "Today")["anchor"] == "article"
+
+
+def test_quote_regions_join_multi_paragraph_quotes():
+    text = "He said: “One.\n“Two.\n“Three.”\nAfter."
+    regions = quote_regions(text)
+    assert len(regions) == 1
+    assert text[regions[0][0]:regions[0][1]].endswith("Three.”")
+
+
+# ------------------------------------------------------------------------------ corpora
+
+
+def test_timeml_reader_offsets_match_the_text(tmp_path):
+    from parley.evaluation.timex import read_tml, score_doc
+
+    tml = tmp_path / "x.tml"
+    tml.write_text(
+        '<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="1998-01-08" '
+        'functionInDocument="CREATION_TIME">19980108</TIMEX3></DCT><TEXT>Sales &amp; profit '
+        '<EVENT eid="e1">fell</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-01-07" '
+        'functionInDocument="NONE">yesterday</TIMEX3>.</TEXT></TimeML>', "utf-8")
+    doc = read_tml(tml)
+    assert doc.dct == "1998-01-08"
+    assert doc.text == "Sales & profit fell yesterday."
+    (gold,) = doc.gold
+    assert doc.text[gold["span"][0]:gold["span"][1]] == "yesterday"
+    counts = score_doc(doc.gold, [{"span": [20, 29], "value": "1998-01-07", "type": "date",
+                                   "text": "yesterday"}])
+    assert counts["strict"] == counts["relaxed"] == counts["value"] == 1
+
+
+@pytest.mark.slow
+def test_timebank_sample_scores_above_a_floor():
+    """A few TimeBank documents: value F1 should stay well above a trivial system."""
+    if not (SHARED / "data" / "timex" / "timebank").is_dir():
+        pytest.skip("TimeML corpora not available")
+    from parley.evaluation.timex import evaluate
+
+    result = evaluate(SHARED / "data" / "timex", limit=10, corpora=["timebank"])
+    assert result["timebank"]["value"]["f1"] > 0.6
