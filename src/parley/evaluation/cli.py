@@ -59,11 +59,17 @@ def timex_command(
     corpus: list[str] = typer.Option(None, help="Only these corpora (repeatable)."),
     json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
     errors: int = typer.Option(0, help="Print up to N value errors, misses and spurious times."),
+    bench: str = typer.Option(None, help="Instead: time the stage on this JSONL of articles."),
+    bench_n: int = typer.Option(200, help="Articles to time with --bench."),
 ) -> None:
     """Times: TempEval-3 style span and value F1 on TimeBank, AQUAINT and MEANTIME."""
     from pathlib import Path
 
     from . import timex
+
+    if bench:
+        typer.echo(json.dumps(timex.bench_throughput(bench, bench_n), indent=2))
+        return
 
     if not Path(root).is_dir():
         typer.echo(f"no TimeML corpora under {root}", err=True)
@@ -112,11 +118,21 @@ def geo_command(
     min_population: int = typer.Option(5000, help="Smallest GeoNames city in the gazetteer."),
     json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
     errors: int = typer.Option(0, help="Print up to N resolutions off by more than 161 km."),
+    bench: int = typer.Option(0, help="Instead: time the places stage on N BBC bench articles."),
 ) -> None:
     """Places: accuracy within 161 km given gold toponyms, and end-to-end toponym F1."""
     from pathlib import Path
 
     from . import geo
+
+    if bench:
+        path = Path(root).parent.parent / "bench" / "bbc-2004-2005.jsonl"
+        if not path.is_file():
+            typer.echo(f"no bench file at {path}", err=True)
+            raise typer.Exit(2)
+        result = geo.bench_overhead(path, bench)
+        typer.echo(json.dumps(result, indent=2))
+        return
 
     if not Path(root).is_dir():
         typer.echo(f"no geoparsing corpora under {root}", err=True)

@@ -280,3 +280,40 @@ def print_errors(details: list, limit: int) -> None:
             if shown["spurious"] < limit:
                 shown["spurious"] += 1
                 print(f"SPUR   {corpus}/{doc_id}: {pred['text']!r} {pred['value']}")
+
+
+def bench_throughput(path: str, n: int = 200) -> dict:
+    """Seconds per document of bare spaCy, and of the times component on the same parsed docs.
+
+    The component is timed on its own (calling it on docs the bare model already parsed) rather
+    than by running two whole pipelines, so that the figure is not swamped by the noise of a busy
+    machine; `ratio` is bare / (bare + times): the throughput left after adding this stage.
+    """
+    import time
+
+    from ..components.times import find_times
+    from ..pipeline import load_model
+
+    texts, dates = [], []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append(record["text"])
+            dates.append(record.get("date"))
+            if len(texts) >= n:
+                break
+    nlp = load_model()
+    list(nlp.pipe(texts[:5]))  # warm-up
+    start = time.perf_counter()
+    docs = list(nlp.pipe(texts, batch_size=16))
+    bare = time.perf_counter() - start
+    for doc, date in zip(docs, dates):
+        doc._.article_date = (date or "")[:10] or None
+    start = time.perf_counter()
+    for doc in docs:
+        find_times(doc)
+    component = time.perf_counter() - start
+    return {"documents": len(docs), "bare_s_per_doc": round(bare / len(docs), 5),
+            "times_s_per_doc": round(component / len(docs), 5),
+            "ratio": round(bare / (bare + component), 4),
+            "times_found": sum(len(doc._.times) for doc in docs)}
