@@ -329,6 +329,10 @@ class _ActFinder:
             return
         if via_head and spec.get("needs_with") and not self._with_participant(trigger):
             return
+        if spec.get("object_must_be_actor") and any(
+                c.dep_ == "dobj" and not resolve_mention(self.doc, c.idx, c.idx + len(c))
+                for c in trigger.children):
+            return   # "meet its target", "meet demand": not a meeting
         modals = {c.lemma_.lower() for t in chain for c in t.children if c.dep_ == "aux"}
         if modals & set(spec.get("skip_modals") or []):
             return
@@ -359,6 +363,8 @@ class _ActFinder:
                 continue   # "they offer Russia ..." resolved to Russia: an agent is not its own recipient
             act_type, target = frame["type"], self._target(trigger, chain, actor, agents, spec,
                                                                   bool(spec.get("symmetric") or nominal_meeting))
+            if spec.get("needs_target") and not target:
+                continue   # "GM blamed high fuel prices": a cause, not an accusation of a party
             if spec.get("accusatory") and quote and source["actor"] and source["actor"] != actor:
                 act_type, target, actor = "accuse", actor, source["actor"]
             for issue, obj, via_pronoun in issues:
@@ -367,6 +373,8 @@ class _ActFinder:
                 act_regions = regions if issue == "territory" else []
                 if via_pronoun and self.previous:
                     act_regions = list(self.previous.get("regions") or [])
+                if trigger.pos_ in ("NOUN", "PROPN") and self._repeats(actor, act_type, issue):
+                    continue   # "the G7 meeting" again: a nominal mention of an act already reported
                 self.acts.append({
                     "id": "", "type": act_type, "actor": actor, "target": target,
                     "issue": issue, "object": obj, "regions": act_regions,
@@ -378,6 +386,9 @@ class _ActFinder:
                     "reporter_hedge": reporter_hedge,
                     "plover": self.pack.plover.get(act_type),
                 })
+
+    def _repeats(self, actor: str, act_type: str, issue: str) -> bool:
+        return any((a["actor"], a["type"], a["issue"]) == (actor, act_type, issue) for a in self.acts)
 
     def _evidence(self, trigger, top, frame, sent, condition_tokens, quote) -> list[int]:
         """The clause that supports the act, inside the sentence (and inside the quote segment
@@ -399,7 +410,7 @@ class _ActFinder:
     def _agents(self, trigger: Token, chain: list[Token], quote: dict | None):
         """Agent tokens and whether they were found through a governing verb (nominal forms)."""
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ not in ("ROOT",):
-            owners = [c for c in trigger.children if c.dep_ in ("poss", "nmod", "compound")
+            owners = [c for c in trigger.children if c.dep_ in ("poss", "nmod")   # not "US demand for oil"
                       and self._resolve_token(c, quote)]
             if owners:
                 return owners, False
@@ -554,10 +565,6 @@ class _ActFinder:
                     strong.setdefault(issue, (abs(token.i - trigger.i), value))
                 else:
                     weak.append((abs(token.i - trigger.i), issue, value))
-        for place in self.places:
-            subdivisions = [c for c in place.get("codes") or [place.get("code")] if c and "-" in c]
-            if place.get("kind") in ("region", "area") and subdivisions and self._inside(place["span"], tokens):
-                strong.setdefault("territory", (0, place.get("text") or place.get("name")))
         if strong:
             return [(issue, value, False) for issue, (_, value) in strong.items()]
         if weak:
