@@ -54,6 +54,7 @@ def lexicon() -> dict:
         "mark_re": re.compile("[" + re.escape("".join(sorted(
             set(marks) | {c for cs in marks.values() for c in cs}))) + "]"),
         "min_uncued_words": int(data["min_uncued_words"]),
+        "colon_label_stopwords": frozenset(w.upper() for w in data["colon_label_stopwords"]),
         "min_cued_words": int(data["min_cued_words"]),
     }
 
@@ -90,6 +91,8 @@ def _is_closing(text: str, i: int, mark: str) -> bool:
 SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bRep)(?<!\bSen)"
                           r"(?<!\bGov)(?<!\bSt)(?<!\bGen)(?<!\bJr)\.(?=\s|$)")
 DASH_CREDIT = re.compile(r"[ \t]*[\u2015\u2014\u2013-][ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,5})[ \t.]*(?=\n|$)")
+COLON_CREDIT = re.compile(r"^[ \t\"\u201c]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,4}):[ \t]+(\S[^\n]*)$",
+                          re.MULTILINE)
 DOUBLE_APOSTROPHE = re.compile(r"''")
 
 
@@ -515,7 +518,9 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     clause = None
     for holder in holders:
         for child in holder.children:
-            if child in holders or child.i < verb.i:
+            if child in holders:
+                continue
+            if child.i < verb.i and not (child.dep_ == "ccomp" and _comma_before(doc, verb)):
                 continue
             if child.dep_ == "ccomp" or (holder is not verb and child.dep_ in {"csubj", "advcl"}):
                 clause = child
@@ -525,7 +530,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if clause is None:
         return _parenthetical(doc, verb, lex)
     has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
-    if lemma in lex["weak_cue_verbs"] and not has_that:
+    if lemma in lex["weak_cue_verbs"] and not has_that and clause.i > verb.i:
         return None
     if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
         return None
@@ -536,11 +541,20 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
 
 
+def _comma_before(doc: Doc, verb: Token) -> bool:
+    """Whether the cue's own phrase (`, a source said`) is set off by a comma or dash before it."""
+    first = min([verb.i] + [c.left_edge.i for c in verb.children
+                            if c.dep_ in SUBJECT_DEPS | {"aux", "neg", "advmod"} and c.i < verb.i])
+    return first > 0 and doc[first - 1].text in {",", "\u2014", "\u2013", "\u2015"}
+
+
 def _parenthetical(doc: Doc, verb: Token, lex: dict) -> dict | None:
     """`The plan has hurt him with young voters, Graham said, since ...`: a cue verb set off by a
     comma after the clause it reports (the parser hangs it under that clause's verb)."""
     head = verb.head
-    if verb.dep_ not in {"parataxis", "ccomp", "advcl"} or head.i > verb.i:
+    if verb.dep_ not in {"parataxis", "ccomp", "advcl"}:
+        return None
+    if head.i > verb.i and not (verb.i + 1 < len(doc) and doc[verb.i + 1].text == ","):
         return None
     subject = _subject(verb)
     if subject is None or any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in verb.children):
@@ -550,7 +564,8 @@ def _parenthetical(doc: Doc, verb: Token, lex: dict) -> dict | None:
         return None
     excluded = {t.i for t in verb.subtree}
     sent = verb.sent
-    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < first]
+    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end
+              and not (first - 1 <= t.i <= verb.i)]
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
@@ -590,11 +605,38 @@ def _quote(kind: str, segments: list, cue: dict | None, speaker: dict, confidenc
             "confidence": confidence}
 
 
+def colon_credits(doc: Doc) -> list[dict]:
+    """`PENCE: Well, ...` (a transcript turn) and `Pat Caddell: Voters worried ...` (a headline):
+    a paragraph that opens with a short name and a colon credits the rest of it to that name."""
+    lex = lexicon()
+    found = []
+    for match in COLON_CREDIT.finditer(doc.text):
+        name_start, name_end = match.span(1)
+        name = match.group(1).strip()
+        if name.upper() in lex["colon_label_stopwords"] or len(match.group(2).split()) < 3:
+            continue
+        span = doc.char_span(name_start, name_end, alignment_mode="expand")
+        if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES
+                                   or t.is_upper or t.is_punct for t in span):
+            continue
+        start, end = _content_end(doc.text, *match.span(2))
+        end = end - 1 if doc.text[end - 1] in "\"\u201d" else end
+        kind = "direct" if name.isupper() else "indirect"
+        colon = match.end(1) + match.group(0)[match.end(1) - match.start():].index(":")
+        found.append(_quote(kind, [[start, end]], {"text": ":", "span": [colon, colon + 1]},
+                            speaker_record(doc, span.root), 0.6))
+    return found
+
+
 @Language.component("parley_quotes")
 def find_quotes(doc: Doc) -> Doc:
     """Direct, partial and indirect quotes, ordered by position, ids `q1`, `q2`, ..."""
+    credits = colon_credits(doc)
+    credited = [q["segments"][0] for q in credits]
     direct, quoted = direct_quotes(doc)
-    quotes = direct + indirect_quotes(doc, quoted, direct)
+    direct = [q for q in direct
+              if not any(s < q["segments"][0][1] and q["segments"][0][0] < e for s, e in credited)]
+    quotes = credits + direct + indirect_quotes(doc, quoted, credits + direct)
     quotes.sort(key=lambda q: q["segments"][0][0])
     for number, quote in enumerate(quotes, 1):
         quote["id"] = f"q{number}"
