@@ -221,3 +221,21 @@ def test_gold_dev_acts_meet_the_issue_targets(shared_dir):
     assert score["f1"] >= 0.80 and score["precision"] >= 0.85, score
     assert score["region_accuracy"]["value"] >= 0.90, score
     assert score["modality_accuracy"]["value"] >= 0.80, score
+
+
+def test_ruling_out_and_passive_agent_and_hypothetical_clause(nlp):
+    text = ("Sandu has ruled out any territorial concessions. The truce plan was rejected by Minsk. "
+            "Brussels will keep its sanctions until Minsk withdraws its troops.")
+    acts = acts_of(build(nlp, text, {"maia-sandu": ["Sandu"], "belarus": ["Minsk"],
+                                     "european-union": ["Brussels"]}))
+    summary = {(a["actor"], a["type"], a["issue"]) for a in acts}
+    assert ("maia-sandu", "reject", "territory") in summary
+    assert ("belarus", "reject", "ceasefire") in summary
+    assert not any(a["type"] == "concede" for a in acts)   # neither nested nor hypothetical
+
+
+def test_other_senses_are_not_acts(nlp):
+    text = ("Acme blamed high fuel prices for weak sales. The bank will meet its target. "
+            "Globex agreed to pay $5m in a deal with regulators.")
+    acts = acts_of(build(nlp, text, {"acme": ["Acme"], "globex": ["Globex"]}))
+    assert acts == []

@@ -62,6 +62,7 @@ class Pack:
     triggers: dict = field(default_factory=dict)
     speech_verbs: set = field(default_factory=set)
     meeting_verbs: set = field(default_factory=set)
+    light_verbs: set = field(default_factory=set)
     circumstance_preps: set = field(default_factory=set)
     deontic_aux: set = field(default_factory=set)
     deontic_verbs: set = field(default_factory=set)
@@ -115,6 +116,7 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
     pack.triggers = {k.lower(): v for k, v in (raw.get("triggers") or {}).items()}
     pack.speech_verbs = set(raw.get("speech_verbs") or [])
     pack.meeting_verbs = set(raw.get("meeting_verbs") or [])
+    pack.light_verbs = set(raw.get("light_verbs") or [])
     pack.circumstance_preps = set(raw.get("circumstance_preps") or [])
     deontic = raw.get("deontic_cues") or {}
     pack.deontic_aux = set(deontic.get("aux") or [])
@@ -245,7 +247,7 @@ class _ActFinder:
         for token, frame in found:
             if any(other is not token and self._dominates(other, token) for other, _ in found):
                 continue
-            if self._in_relative_clause(token, sent):
+            if self._in_relative_clause(token, sent) or self._in_condition(token):
                 continue
             before = len(self.acts)
             self._emit(token, frame, sent)
@@ -262,6 +264,16 @@ class _ActFinder:
         node = token
         while node.head.i != node.i:
             if node.dep_ == "relcl":
+                return True
+            node = node.head
+        return False
+
+    def _in_condition(self, token: Token) -> bool:
+        """Acts inside a condition are hypothetical ("until Russia withdraws its troops")."""
+        node = token
+        while node.head.i != node.i:
+            if node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.pack.condition_marks
+                                            for m in node.children):
                 return True
             node = node.head
         return False
@@ -324,7 +336,7 @@ class _ActFinder:
         chain = _chain(trigger)
         top = chain[-1]
         quote = self._enclosing_quote(trigger.idx)
-        agents, via_head = self._agents(trigger, chain, quote)
+        agents, via_head = self._agents(trigger, chain, quote, frame["type"])
         if not agents:
             return
         if via_head and spec.get("needs_with") and not self._with_participant(trigger):
@@ -407,7 +419,7 @@ class _ActFinder:
         return list(_span_chars(tokens or [trigger]))
 
     # -- agent ---------------------------------------------------------------------------------
-    def _agents(self, trigger: Token, chain: list[Token], quote: dict | None):
+    def _agents(self, trigger: Token, chain: list[Token], quote: dict | None, frame_type: str = ""):
         """Agent tokens and whether they were found through a governing verb (nominal forms)."""
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ not in ("ROOT",):
             owners = [c for c in trigger.children if c.dep_ in ("poss", "nmod")   # not "US demand for oil"
@@ -418,6 +430,8 @@ class _ActFinder:
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
                 head = head.head
             if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
+                if frame_type != "meet" and head.lemma_.lower() not in self.pack.light_verbs:
+                    return [], False   # "ruled out concessions" is no concession
                 subjects = _subjects(head)
                 # "will hold talks": the verb makes the subject a participant
                 return subjects, head.lemma_.lower() not in self.pack.meeting_verbs
@@ -426,7 +440,9 @@ class _ActFinder:
             subjects = _subjects(token, passive=token.i != trigger.i)
             if subjects:
                 return subjects, False
-        return [], False
+        by_agent = [g for c in trigger.children if c.dep_ == "agent" for g in c.children
+                    if g.dep_ == "pobj"]   # "was rejected by Moscow"
+        return by_agent, False
 
     def _actor_ids(self, agents: list[Token], quote: dict | None):
         """Resolved (actor id, token, confidence) per agent; unresolvable agents are dropped."""
@@ -494,7 +510,8 @@ class _ActFinder:
         for child in trigger.children:
             if child.dep_ in ("dobj", "ccomp", "relcl"):
                 candidates.append(child)
-                candidates.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass"))
+                # "demands that Ukraine leave", "rejects Trump's plan"
+                candidates.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass", "poss"))
         if frame_symmetric and len(agents) > 1:
             candidates = list(agents[1:]) + candidates
         for cand in candidates:
