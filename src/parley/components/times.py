@@ -273,6 +273,24 @@ def _weekday_date(anchor: dt.date, weekday: int, direction: int) -> dt.date:
     return anchor + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
 
 
+def _nearest_year(anchor: dt.date, month: int, day: int = 15) -> int:
+    """The year that puts month/day nearest the anchor, a future date counting 3x as far.
+
+    News refers back far more often than ahead, and the tense of the sentence proved a worse
+    guide on TimeBank ("payable Nov. 16" in a story of Oct. 31 is this year's)."""
+    best, best_cost = anchor.year, None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            when = dt.date(year, month, min(day, 28))
+        except ValueError:
+            continue
+        delta = (when - anchor).days
+        cost = 3 * delta if delta > 0 else -delta
+        if best_cost is None or cost < best_cost:
+            best, best_cost = year, cost
+    return best
+
+
 def _year_for_month(anchor: dt.date, month: int, direction: int) -> int:
     if direction > 0:
         return anchor.year if month >= anchor.month else anchor.year + 1
@@ -302,7 +320,7 @@ def _month_day_year(m, anchor, ctx, data):
     elif anchor is None:
         return "date", f"XXXX-{month:02d}-{day:02d}"
     else:
-        year = _year_for_month(anchor, month, ctx.direction())
+        year = _nearest_year(anchor, month, day)
     try:
         return "date", dt.date(year, month, day).isoformat()
     except ValueError:
@@ -337,7 +355,7 @@ def _month_only(m, anchor, ctx, data):
     elif shift and direction > 0:
         year = anchor.year if month > anchor.month else anchor.year + 1
     else:
-        year = _year_for_month(anchor, month, 0)  # TimeBank: the nearest, whatever the tense
+        year = _nearest_year(anchor, month)
     return "date", f"{year:04d}-{month:02d}"
 
 
