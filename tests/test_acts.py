@@ -144,8 +144,13 @@ def test_nominal_demands_split_by_issue(nlp):
 
 def test_speech_frame_with_should_is_a_demand(nlp):
     text = "Berlin has said that any exchange of land should be decided by Kyiv alone."
-    acts = acts_of(build(nlp, text, {"germany": ["Berlin"], "ukraine": ["Kyiv"]}))
+    quote = {"id": "q7", "kind": "indirect",
+             "segments": [span_of(text, "any exchange of land should be decided by Kyiv alone")],
+             "cue": None, "speaker": {"actor": "germany", "anonymous": None,
+                                      "mention": span_of(text, "Berlin"), "anonymity": "named"}}
+    acts = acts_of(build(nlp, text, {"germany": ["Berlin"], "ukraine": ["Kyiv"]}, quotes=[quote]))
     assert [(a["actor"], a["type"], a["issue"]) for a in acts] == [("germany", "demand", "territory")]
+    assert acts[0]["source"] == {"quote": "q7", "actor": "germany", "anonymous": None}
 
 
 def test_pejorative_refusal_in_a_quote_is_the_speakers_accusation(nlp):

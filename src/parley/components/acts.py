@@ -316,7 +316,7 @@ class _ActFinder:
                 continue
             if self._deontic(comp):
                 return {"spec": {"type": "demand", "frame": "speech"}, "type": "demand",
-                        "polarity": "positive", "content": comp}
+                        "polarity": "positive", "content": comp, "frame": "speech"}
         return None
 
     def _deontic(self, verb: Token) -> bool:
@@ -336,6 +336,10 @@ class _ActFinder:
         chain = _chain(trigger)
         top = chain[-1]
         quote = self._enclosing_quote(trigger.idx)
+        if quote is None and frame.get("frame") == "speech":
+            # "X said that ...": the reported clause is X's (indirect) quote, the act's source
+            content = [t for t in frame["content"].subtree if not (t.is_punct or t.dep_ == "mark")]
+            quote = self._enclosing_quote(content[0].idx) if content else None
         agents, via_head = self._agents(trigger, chain, quote, frame["type"])
         if not agents:
             return
@@ -515,6 +519,8 @@ class _ActFinder:
         if frame_symmetric and len(agents) > 1:
             candidates = list(agents[1:]) + candidates
         for cand in candidates:
+            if cand.lower_ in OBJECT_PRONOUNS:
+                continue   # "support it": the object is a proposal, not a party
             target = resolve_mention(self.doc, cand.idx, cand.idx + len(cand))
             if target is None and self.entity_fallback:
                 slug = self._entity_slug(cand)
