@@ -663,19 +663,21 @@ def _year_ago_quarters(text: str, records: list[dict]) -> None:
 
     Financial news compares a quarter with the same quarter of the previous year ("profit rose
     12% from a year ago"); TimeML values those as the quarter (1988-Q3), taken here from the
-    latest quarter named before it in the article.
+    latest quarter named before it in the article; also without the word "quarter" when that
+    quarter was named less than 300 characters before ("... from $5 million a year ago").
     """
-    last_quarter = None
+    last_quarter, quarter_end = None, 0
     for record in records:
         value = record["value"]
         if re.fullmatch(r"\d{4}-Q\d", value):
-            last_quarter = value
+            last_quarter, quarter_end = value, record["span"][1]
         elif last_quarter and re.fullmatch(r"\d{4}", value):
             start, end = record["span"]
             left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), 0)
             right = text.find(". ", end)
             sentence = text[left:right if right > 0 else len(text)].lower()
-            if "quarter" in sentence and int(value) == int(last_quarter[:4]) - 1:
+            near = start - quarter_end < 300 and record["text"].lower() != "last year"
+            if ("quarter" in sentence or near) and int(value) == int(last_quarter[:4]) - 1:
                 record["value"] = f"{value}-{last_quarter[5:]}"
 
 
