@@ -15,7 +15,7 @@ from typing import Any, Literal, Optional
 import sqlalchemy as sa
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -47,6 +47,14 @@ def filters(date_from: Optional[str] = Query(None, pattern=DATE,
 def paging(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
            ) -> tuple[int, int]:
     return limit, offset
+
+
+def fast_json(payload: Any) -> Response:
+    """Serialise plain rows directly: FastAPI's generic encoder costs several ms per page of
+    rows, more than the query (see docs/web.md). The declared response models still document
+    the shapes in OpenAPI."""
+    return Response(json.dumps(payload, ensure_ascii=False, default=str),
+                    media_type="application/json")
 
 
 class Page(BaseModel):
@@ -130,7 +138,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     @app.get("/api/articles", response_model=Page, tags=["ledger"])
     def api_articles(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Articles, newest first (without their text)."""
-        return queries.page(conn, queries.articles_query(f), *p)
+        return fast_json(queries.page(conn, queries.articles_query(f), *p))
 
     @app.get("/api/articles/{article_id}", tags=["ledger"])
     def api_article(article_id: str, conn=Depends(connection)) -> dict[str, Any]:
@@ -138,12 +146,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         found = queries.article(conn, article_id)
         if found is None:
             raise HTTPException(404, f"no article with id {article_id!r}")
-        return found
+        return fast_json(found)
 
     @app.get("/api/actors", response_model=Page, tags=["ledger"])
     def api_actors(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Actors with the number of articles mentioning them."""
-        return queries.page(conn, queries.actors_query(f), *p)
+        return fast_json(queries.page(conn, queries.actors_query(f), *p))
 
     @app.get("/api/actors/{actor_id}", tags=["ledger"])
     def api_actor(actor_id: str, conn=Depends(connection)) -> dict[str, Any]:
@@ -151,7 +159,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         if found is None:
             raise HTTPException(404, f"no actor with id {actor_id!r}")
         found["positions"] = queries.positions(conn, Filters(actor=actor_id))
-        return found
+        return fast_json(found)
 
     @app.get("/api/quotes", response_model=Page, tags=["ledger"])
     def api_quotes(f: Filters = Depends(filters), p=Depends(paging),
@@ -160,14 +168,14 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                    anonymity: Optional[Literal["named", "role", "anonymous", "unattributed"]] = None,
                    conn=Depends(connection)):
         """Quotes; `actor` filters by speaker, `about` by the actor they concern."""
-        return queries.page(conn, queries.quotes_query(f, about=about, anonymity=anonymity), *p)
+        return fast_json(queries.page(conn, queries.quotes_query(f, about=about, anonymity=anonymity), *p))
 
     @app.get("/api/acts", response_model=Page, tags=["ledger"])
     def api_acts(f: Filters = Depends(filters), p=Depends(paging),
                  type: Optional[str] = Query(None, max_length=50, description="Act type."),
                  conn=Depends(connection)):
         """Negotiation acts, newest article first, with their evidence."""
-        return queries.page(conn, queries.acts_query(f, act_type=type), *p)
+        return fast_json(queries.page(conn, queries.acts_query(f, act_type=type), *p))
 
     @app.get("/api/positions", response_model=Page, tags=["positions"])
     def api_positions(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
@@ -175,14 +183,15 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         Derived from the acts table at request time (naive; see docs/web.md)."""
         items = queries.positions(conn, f)
         limit, offset = p
-        return {"total": len(items), "limit": limit, "offset": offset,
-                "items": items[offset:offset + limit]}
+        return fast_json({"total": len(items), "limit": limit, "offset": offset,
+                          "items": items[offset:offset + limit]})
 
     def flag_route(kind: str):
         def route(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
             result = queries.flags(conn, f)
             limit, offset = p
-            return {"items": result[kind][offset:offset + limit], "note": result["note"]}
+            return fast_json({"items": result[kind][offset:offset + limit],
+                              "note": result["note"]})
         return route
 
     app.get("/api/shifts", response_model=Flags, tags=["positions"],
@@ -198,14 +207,14 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         """Acts on a time axis: the act's time if known, else its article's date."""
         events = queries.timeline(conn, f, limit=10_000)
         limit, offset = p
-        return {"total": len(events), "limit": limit, "offset": offset,
-                "items": events[offset:offset + limit]}
+        return fast_json({"total": len(events), "limit": limit, "offset": offset,
+                          "items": events[offset:offset + limit]})
 
     @app.get("/api/search", tags=["search"])
     def api_search(q: str = Query(..., min_length=1, max_length=500), p=Depends(paging),
                    conn=Depends(connection)) -> dict[str, Any]:
         """Full-text search over article titles, texts and quote contents (FTS5 on SQLite)."""
-        return queries.search(conn, q, limit=p[0], offset=p[1])
+        return fast_json(queries.search(conn, q, limit=p[0], offset=p[1]))
 
     @app.post("/api/analyze", tags=["analysis"])
     def api_analyze(request: AnalyzeRequest = Body(...)) -> dict[str, Any]:

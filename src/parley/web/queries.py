@@ -64,7 +64,29 @@ class Filters:
 
 
 def _rows(connection: Connection, query) -> list[dict]:
-    return [dict(row._mapping) for row in connection.execute(query)]
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+_CACHE: dict[tuple, Any] = {}
+_CACHE_SIZE = 256
+
+
+def ledger_version(connection: Connection) -> tuple:
+    """Changes whenever an article is added, replaced or removed (one cheap indexed query)."""
+    row = connection.execute(sa.select(sa.func.count(), sa.func.max(A.c.pk),
+                                       sa.func.max(A.c.ingested_at))).first()
+    return tuple(row)
+
+
+def cached(connection: Connection, name: str, f: "Filters", compute) -> Any:
+    """`compute()` once per ledger state and filter set: positions, shifts and the timeline are
+    computed in Python over all matching acts, too slow to redo on every request."""
+    key = (str(connection.engine.url), name, ledger_version(connection), tuple(vars(f).values()))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = compute()
+    return _CACHE[key]
 
 
 def page(connection: Connection, query, limit: int, offset: int) -> dict:
@@ -178,6 +200,10 @@ def acts_query(f: Filters, *, act_type: str | None = None):
 
 def positions(connection: Connection, f: Filters) -> list[dict]:
     """Actor x issue: counts by act type, first and last seen, anonymous share, latest stance."""
+    return cached(connection, "positions", f, lambda: _positions(connection, f))
+
+
+def _positions(connection: Connection, f: Filters) -> list[dict]:
     rows = _rows(connection, acts_query(f).order_by(None).order_by(A.c.date, ACT.c.article_id,
                                                                     ACT.c.n))
     grouped: dict[tuple, dict] = {}
@@ -212,16 +238,25 @@ def positions(connection: Connection, f: Filters) -> list[dict]:
 
 def flags(connection: Connection, f: Filters) -> dict:
     """Shifts and contradictions from `parley.positions` if it is installed, else empty."""
+    return cached(connection, "flags", f, lambda: _flags(connection, f))
+
+
+def _flags(connection: Connection, f: Filters) -> dict:
     try:
-        from ..positions import analyse_positions, load_act_rows
+        from ..positions import analyse_positions
     except ImportError:
         return {"shifts": [], "contradictions": [],
                 "note": "the positions ledger (parley.positions) is not available: no shifts or "
                         "contradictions are computed"}
-    rows = load_act_rows(connection.engine, actor=f.actor, issue=f.issue, since=f.date_from,
-                         until=f.date_to)
-    if f.source:
-        rows = [r for r in rows if r.get("outlet") == f.source]
+    # The same rows as `load_act_rows`, but on the request's own connection: checking a second
+    # one out of the pool per request deadlocks the pool under concurrent load.
+    query = f.on_articles(sa.select(ACT, A.c.date.label("date"), A.c.source.label("outlet"))
+                          .join(A, A.c.id == ACT.c.article_id))
+    if f.actor:
+        query = query.where(ACT.c.actor == f.actor)
+    if f.issue:
+        query = query.where(ACT.c.issue == f.issue)
+    rows = _rows(connection, query)
     result = analyse_positions(rows)
     return {"shifts": result["shifts"], "contradictions": result["contradictions"],
             "note": "computed by parley.positions from the acts table at request time"}
@@ -234,6 +269,10 @@ def flags(connection: Connection, f: Filters) -> dict:
 def timeline(connection: Connection, f: Filters, *, limit: int = 500) -> list[dict]:
     """Meetings and stance acts on a time axis: the act's own time when known, else its
     article's date; `scheduled` marks events after the article's date."""
+    return cached(connection, f"timeline-{limit}", f, lambda: _timeline(connection, f, limit))
+
+
+def _timeline(connection: Connection, f: Filters, limit: int) -> list[dict]:
     query = acts_query(f).where(sa.or_(ACT.c.time.is_not(None), A.c.date.is_not(None)))
     events = []
     for row in _rows(connection, query.limit(limit)):

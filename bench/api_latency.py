@@ -1,0 +1,154 @@
+"""p50/p99 latency of the main API routes and dashboard pages under N concurrent clients.
+
+Starts `parley serve --db DB` on 127.0.0.1 (or uses `--url` of a running server), discovers ids
+from the API (an article, the most mentioned actor, the commonest issue), then for each route
+fires `--requests` GETs from `--clients` concurrent httpx async clients and prints one line per
+route: p50, p99, max (ms), throughput, and non-2xx count. A warm-up pass runs first.
+
+    .venv/bin/python bench/api_latency.py --db /tmp/bbc.db --clients 50 --requests 500
+
+Numbers and their context are in docs/web.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
+    parley = Path(sys.executable).with_name("parley")
+    process = subprocess.Popen([str(parley), "serve", "--db", db, "--port", str(port),
+                                "--workers", str(workers)])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/articles?limit=1").status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("server did not start")
+
+
+def routes(base: str) -> dict[str, str]:
+    """Route name -> path, with ids taken from the ledger itself."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+        actor = client.get("/api/actors", params={"limit": 1}).json()["items"][0]["id"]
+        acts = client.get("/api/acts", params={"limit": 200}).json()["items"]
+    issues = [a["issue"] for a in acts if a["issue"]]
+    issue = max(set(issues), key=issues.count) if issues else "territory"
+    return {
+        "api articles": "/api/articles?limit=50",
+        "api articles date+source": "/api/articles?date_from=2000-01-01&limit=50",
+        "api article": f"/api/articles/{article}",
+        "api actors": "/api/actors?limit=50",
+        "api actor": f"/api/actors/{actor}",
+        "api quotes by actor": f"/api/quotes?actor={actor}&limit=50",
+        "api acts": "/api/acts?limit=50",
+        "api acts by issue": f"/api/acts?issue={issue}&limit=50",
+        "api positions": "/api/positions?limit=50",
+        "api timeline": "/api/timeline?limit=50",
+        "api search": "/api/search?q=minister&limit=20",
+        "api shifts": "/api/shifts?limit=50",
+        "page overview": "/",
+        "page article": f"/articles/{article}",
+        "page actor": f"/actors/{actor}",
+        "page issue": f"/issues/{issue}",
+        "page timeline": "/timeline",
+    }
+
+
+async def hammer(base: str, path: str, clients: int, requests: int) -> dict:
+    """`requests` GETs of `path` spread over `clients` concurrent connections."""
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(requests):
+        queue.put_nowait(n)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        async def worker() -> None:
+            nonlocal failures
+            while True:
+                try:
+                    queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                failures += response.status_code >= 300
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"p50_ms": round(quantiles[49] * 1000, 1), "p99_ms": round(quantiles[98] * 1000, 1),
+            "max_ms": round(latencies[-1] * 1000, 1), "rps": round(requests / elapsed, 1),
+            "errors": failures, "requests": requests}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="ledger to serve (started here on a free loopback port)")
+    parser.add_argument("--url", help="or: an already running server")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=500, help="per route")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers")
+    parser.add_argument("--only", help="comma-separated route names")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    if not (args.db or args.url):
+        parser.error("give --db or --url")
+    process = None
+    base = args.url
+    if args.db:
+        port = free_port()
+        process = start_server(args.db, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+    try:
+        table = routes(base)
+        if args.only:
+            table = {k: v for k, v in table.items() if k in args.only.split(",")}
+        results = {}
+        print(f"{'route':28} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7} errors")
+        for name, path in table.items():
+            asyncio.run(hammer(base, path, min(args.clients, 10), 20))  # warm-up
+            result = asyncio.run(hammer(base, path, args.clients, args.requests))
+            results[name] = {"path": path, **result}
+            print(f"{name:28} {result['p50_ms']:8.1f} {result['p99_ms']:8.1f} "
+                  f"{result['max_ms']:8.1f} {result['rps']:7.1f} {result['errors']}", flush=True)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"clients": args.clients, "workers": args.workers,
+                                                   "cpus": os.cpu_count(), "routes": results},
+                                                  indent=2))
+    finally:
+        if process:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
