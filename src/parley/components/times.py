@@ -552,7 +552,7 @@ def _duration(m, anchor, ctx, data):
 
 
 def _duration_vague(m, anchor, ctx, data):
-    unit = (m.group("unit") or m.group("unit2")).lower()
+    unit = (m.groupdict().get("unit") or m.groupdict().get("unit2")).lower()
     unit = "century" if unit == "centurie" else unit
     return "duration", _duration_value(None, unit, data)
 
