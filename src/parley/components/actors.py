@@ -216,9 +216,10 @@ class ActorFinder:
                 self.case_matcher.add(key, [nlp.make_doc(p) for p in sorted(single)])
             if multi:
                 self.lower_matcher.add(key, [nlp.make_doc(p) for p in sorted(multi)])
-        for phrase, role in registry.titles.items():
+        self.title_roles: dict[int, str] = {}
+        for phrase, role in list(registry.titles.items()) + [("counterpart", "counterpart")]:
+            self.title_roles[nlp.vocab.strings.add(f"title|{role}")] = role
             self.title_matcher.add(f"title|{role}", [nlp.make_doc(phrase)])
-        self.title_matcher.add("title|counterpart", [nlp.make_doc("counterpart")])
 
     # ---------------------------------------------------------------- the component
     def __call__(self, doc: Doc) -> Doc:
@@ -285,7 +286,7 @@ class ActorFinder:
         for span, kind, actor_id in matches:
             ends.setdefault(span.end, []).append((span, kind, actor_id))
             starts.setdefault(span.start, []).append((span, kind, actor_id))
-        titles = sorted(((s, e, doc.vocab.strings[m].split("|", 1)[1])
+        titles = sorted(((s, e, self.title_roles[m])
                          for m, s, e in self.title_matcher(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
         out, last_end = [], -1
         for start, end, role in titles:
@@ -351,12 +352,13 @@ class ActorFinder:
         """PERSON/ORG entities outside the registry become slug actors, one per person per article."""
         pending = []
         places = [p["span"] for p in doc._.places or () if p.get("span")]
+        text = doc.text  # built by joining every token: once, not per entity
         for ent in doc.ents:
             if ent.label_ not in UNKNOWN_LABELS:
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in taken):
                 continue
-            if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent):
+            if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent, text):
                 continue
             name = _clean_name(ent, self.reg.honorifics)
             if _plausible_name(name):
@@ -463,11 +465,11 @@ def _in_caps_heading(ent: Span) -> bool:
     return sum(t.is_upper for t in words) * 2 > len(words)
 
 
-def _common_word(ent: Span) -> bool:
+def _common_word(ent: Span, text: str) -> bool:
     """A one-word entity also written in lower case in the article ("MONTH"/"month"): a word."""
     if len(ent) != 1 or ent.text.islower():
         return False
-    return re.search(rf"(?<![\w-]){re.escape(ent.text.lower())}(?![\w-])", ent.doc.text) is not None
+    return re.search(rf"(?<![\w-]){re.escape(ent.text.lower())}(?![\w-])", text) is not None
 
 
 def _plausible_name(name: str) -> bool:

@@ -1,6 +1,7 @@
 """Actor resolution on gold files: is every gold quote speaker and act agent found where it acts?
 
-`python -m parley.evaluation.actors_check [GOLD_DIR]` (default ../shared/gold/dev).
+`python -m parley.evaluation.actors_check [GOLD_DIR]` (default ../shared/gold/dev);
+`python -m parley.evaluation.actors_check --bench [N]`: the stage's cost on N BBC bench texts.
 
 For each gold quote with a named speaker, the region is the paragraph holding its cue (else its
 first content segment); it counts as resolved when a predicted actor with the gold id has a
@@ -91,8 +92,48 @@ def check(gold: dict, nlp) -> dict:
     return out
 
 
+def bench(limit: int, chunk: int = 25) -> tuple[float, float, float]:
+    """Seconds for the bare model, the model + parley_actors, and the component alone (on
+    already parsed Docs), on the BBC bench texts.
+
+    Interleaved chunk by chunk, alternating the order, so both see the same load on a shared box.
+    """
+    import time
+
+    from parley.pipeline import load_model
+
+    path = Path(__file__).resolve().parents[4] / "shared" / "bench" / "bbc-2004-2005.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line, _ in zip(lines, range(limit))]
+    bare, with_actors = load_model(), load_model()
+    with_actors.add_pipe("parley_actors", last=True)
+    for nlp in (bare, with_actors):
+        list(nlp.pipe(texts[:5]))
+    spent = [0.0, 0.0]
+    for i in range(0, len(texts), chunk):
+        order = [0, 1] if (i // chunk) % 2 else [1, 0]
+        for which in order:
+            started = time.perf_counter()
+            list((bare, with_actors)[which].pipe(texts[i:i + chunk]))
+            spent[which] += time.perf_counter() - started
+    finder = with_actors.get_pipe("parley_actors")
+    docs = list(bare.pipe(texts))
+    started = time.perf_counter()
+    for doc in docs:
+        finder(doc)
+    return spent[0], spent[1], time.perf_counter() - started
+
+
 def main(argv: list[str]) -> int:
     from parley.pipeline import load_pipeline
+
+    if argv[:1] == ["--bench"]:
+        limit = int(argv[1]) if len(argv) > 1 else 200
+        bare, with_actors, alone = bench(limit)
+        print(f"{limit} texts: bare {bare:.2f}s, with parley_actors {with_actors:.2f}s, "
+              f"speed ratio {bare / with_actors:.3f}; the component alone {alone:.2f}s "
+              f"({alone / bare:.1%} of bare)")
+        return 0
 
     folder = Path(argv[0] if argv else Path(__file__).resolve().parents[4] / "shared" / "gold" / "dev")
     if not folder.is_dir():
