@@ -57,6 +57,17 @@ def fast_json(payload: Any) -> Response:
                     media_type="application/json")
 
 
+class ErrorBody(BaseModel):
+    error: str = Field(..., description="What went wrong, for a person to read.")
+    details: Optional[list[dict[str, Any]]] = Field(None, description="Per-parameter problems.")
+
+
+ERRORS = {status: {"model": ErrorBody, "description": text} for status, text in (
+    (400, "A query the database cannot run (e.g. an empty search)."),
+    (404, "Unknown id."),
+    (422, "Invalid parameter or body."))}
+
+
 class Page(BaseModel):
     total: int
     limit: int
@@ -89,7 +100,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                               "from the Parley ledger. Lists are paginated (`limit`, `offset`) and "
                               "filterable by date range, actor, issue and source. Shifts and "
                               "contradictions are computed naively, see docs/web.md.",
-                  version="1", docs_url=None, redoc_url=None)
+                  version="1", docs_url=None, redoc_url=None, responses=ERRORS)
     app.state.engine = engine
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
@@ -104,19 +115,20 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
 
-    def error_response(request: Request, status: int, message: str, details=None):
+    def error_response(request: Request, status: int, message: str, details=None, headers=None):
         if wants_json(request):
             body = {"error": message}
             if details is not None:
                 body["details"] = details
-            return JSONResponse(body, status_code=status)
+            return JSONResponse(body, status_code=status, headers=headers)
         return HTMLResponse(f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
                             f"<p>{escape(message)}</p><p><a href='/'>Overview</a></p>",
-                            status_code=status)
+                            status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
-        return error_response(request, error.status_code, str(error.detail))
+        return error_response(request, error.status_code, str(error.detail),
+                              headers=getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):
