@@ -35,6 +35,11 @@ class Format(str, Enum):
     table = "table"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class Problems:
     """Collects read problems while articles stream by; reports them at the end."""
 
@@ -126,13 +131,20 @@ def ingest(
                                             help="Extra actor registry (YAML)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1,
                                         help="Read at most this many articles."),
+    engine: Engine = typer.Option(Engine.local, "--engine",
+                                  help="local: spaCy (with --n-process); ray: a Ray cluster."),
+    address: Optional[str] = typer.Option(None, "--address",
+                                          help="Ray cluster: auto or ray://host:10001 "
+                                               "(default: start a local one)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray worker actors."),
 ) -> None:
     """Store articles and their analyses in the ledger (idempotent; re-run to resume)."""
     from .ledger.command import run_ingest
 
     problems = Problems()
     stats = run_ingest(problems, paths, db, err, n_process=n_process,
-                       registry=str(registry) if registry else None, limit=limit)
+                       registry=str(registry) if registry else None, limit=limit,
+                       engine_name=engine.value, address=address, workers=workers)
     problems.finish(stats.new, "stored")
 
 

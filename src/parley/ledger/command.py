@@ -25,7 +25,8 @@ PROGRESS_MIN_ARTICLES = 5
 
 
 def run_ingest(problems, paths: list[str], db: str, console: Console, *, n_process: int = 1,
-               registry: str | None = None, limit: int | None = None) -> IngestStats:
+               registry: str | None = None, limit: int | None = None, engine_name: str = "local",
+               address: str | None = None, workers: int = 2) -> IngestStats:
     """Ingest `paths` into `db`; read problems go to `problems` (the CLI's `Problems`).
 
     Exits 2 with one line on stderr when the database cannot be used, 130 on Ctrl-C (what was
@@ -56,8 +57,13 @@ def run_ingest(problems, paths: list[str], db: str, console: Console, *, n_proce
                 if progress:
                     progress.update(task, completed=current.seen + len(problems.items))
 
+            analyser = None
+            if engine_name == "ray":
+                from ..engines import ray_analyser
+
+                analyser = ray_analyser(address=address, workers=workers, registry=registry)
             stats = ingest(articles, engine, lambda: _load_pipeline(registry), n_process=n_process,
-                           on_problem=report, on_progress=update)
+                           analyser=analyser, on_problem=report, on_progress=update)
     except LedgerError as error:
         console.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
@@ -125,11 +131,12 @@ def db_upgrade(db: str = _DB_OPTION) -> None:
 
 
 @db_app.command("search")
-def db_search(query: str = typer.Argument(..., help="FTS5 query, e.g. 'ceasefire OR truce'."),
+def db_search(query: str = typer.Argument(..., help="SQLite: FTS5 query ('ceasefire OR truce'); "
+                                          "PostgreSQL: web-search syntax ('ceasefire or truce')."),
               db: str = _DB_OPTION,
               quotes: bool = typer.Option(False, "--quotes", help="Search quotes, not articles."),
               limit: int = typer.Option(20, "--limit", min=1)) -> None:
-    """Full-text search over stored articles (or quotes); SQLite ledgers only."""
+    """Full-text search over stored articles (or quotes): FTS5 on SQLite, tsvector on PostgreSQL."""
     import sqlalchemy as sa
 
     from .store import search
@@ -142,7 +149,7 @@ def db_search(query: str = typer.Argument(..., help="FTS5 query, e.g. 'ceasefire
     except LedgerError as error:
         console.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
-    except sa.exc.OperationalError as error:  # FTS5 syntax error in the query
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as error:  # bad query syntax
         console.print(f"[red]error:[/] bad search query {query!r}: {error.orig}", highlight=False)
         raise typer.Exit(2)
     for hit in hits:

@@ -41,22 +41,44 @@ class IngestStats:
         return self.new + self.skipped + self.failed
 
 
-def ingest(articles: Iterable[Article], engine: Engine, load_nlp: Callable[[], object], *,
-           n_process: int = 1, batch_size: int = 16,
+#: Turns a stream of articles into `(article, analysis)` pairs (any order): the local spaCy
+#: path (`local_analyser`) or a Ray cluster (`parley.engines.ray_analyser`). Both feed the same
+#: write path below, so idempotence and crash safety do not depend on the engine.
+Analyser = Callable[[Iterable[Article]], Iterable[tuple[Article, dict]]]
+
+
+def local_analyser(load_nlp: Callable[[], object], *, n_process: int = 1,
+                   batch_size: int = 16) -> Analyser:
+    """spaCy in this process (`n_process` > 1: spaCy's own worker processes)."""
+    def run(articles: Iterable[Article]) -> Iterable[tuple[Article, dict]]:
+        from ..analysis import analyse
+
+        return analyse(articles, load_nlp(), n_process=n_process, batch_size=batch_size)
+
+    return run
+
+
+def ingest(articles: Iterable[Article], engine: Engine,
+           load_nlp: Callable[[], object] | None = None, *,
+           n_process: int = 1, batch_size: int = 16, analyser: Analyser | None = None,
            on_problem: Callable[[ReadProblem], None] = lambda problem: None,
            on_progress: Callable[[IngestStats], None] = lambda stats: None) -> IngestStats:
-    """Store every article not yet in the ledger; return what happened."""
+    """Store every article not yet in the ledger; return what happened.
+
+    `analyser` defaults to the local spaCy path built from `load_nlp`; it is called only when at
+    least one article is new, so a re-run of a stored corpus never loads a model or starts Ray.
+    """
+    if analyser is None:
+        if load_nlp is None:
+            raise TypeError("ingest needs load_nlp or analyser")
+        analyser = local_analyser(load_nlp, n_process=n_process, batch_size=batch_size)
     stats = IngestStats()
     fresh = _unstored(articles, stored_hashes(engine), stats, on_progress)
     first = next(fresh, None)
     if first is None:  # nothing new: no model load, no NLP
         return stats
-    from ..analysis import analyse
-
     delay = float(os.environ.get(WRITE_DELAY_ENV) or 0)
-    nlp = load_nlp()
-    for article, analysis in analyse(itertools.chain([first], fresh), nlp,
-                                     n_process=n_process, batch_size=batch_size):
+    for article, analysis in analyser(itertools.chain([first], fresh)):
         _store(engine, article, analysis, stats, on_problem, delay)
         on_progress(stats)
     return stats
@@ -82,12 +104,17 @@ def _store(engine: Engine, article: Article, analysis: dict, stats: IngestStats,
             replaced = write_article(connection, article, analysis, __version__)
             if delay:
                 time.sleep(delay)
-    except sa.exc.OperationalError as error:  # read-only, disk full, locked: stop the run
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.InternalError) as error:
+        # read-only, disk full, locked, connection lost (PostgreSQL: ReadOnlySqlTransaction is
+        # an InternalError): every further write would fail the same way, so stop the run
         raise LedgerError(f"cannot write to the database: {error.orig}") from None
     except (sa.exc.SQLAlchemyError, TypeError, ValueError) as error:
         stats.failed += 1
         on_problem(ReadProblem(article.origin or article.id,
                                f"analysis not stored ({type(error).__name__}: {error})"))
+        return
+    if replaced is None:  # another process stored the same content meanwhile
+        stats.skipped += 1
         return
     stats.new += 1
     stats.replaced += int(replaced)

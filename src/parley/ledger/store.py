@@ -32,8 +32,17 @@ class LedgerError(Exception):
 
 
 def normalise_url(value: str) -> str:
-    """`parley.db` and `sqlite:///parley.db` both name the SQLite file `parley.db`."""
-    return value if "://" in value else f"sqlite:///{value}"
+    """`parley.db` and `sqlite:///parley.db` both name the SQLite file `parley.db`.
+
+    `postgresql://` and `postgres://` (libpq style) mean psycopg 3, the driver Parley ships with
+    (SQLAlchemy's default for a bare `postgresql://` is psycopg2).
+    """
+    if "://" not in value:
+        return f"sqlite:///{value}"
+    for prefix in ("postgresql://", "postgres://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -112,6 +121,8 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # two ingests starting at once: one migrates
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(7301)"))
         command.upgrade(alembic_config(connection), "head")
 
 
@@ -149,15 +160,29 @@ def stored_hashes(engine: Engine) -> set[str]:
 
 
 def write_article(connection: Connection, article: Article, analysis: dict,
-                  version: str | None = None) -> bool:
-    """Insert one article and its rows in the caller's transaction; True if it replaced one.
+                  version: str | None = None) -> bool | None:
+    """Insert one article and its rows in the caller's transaction.
 
+    Returns True if it replaced an older version of the same id, False if it is new, and None if
+    another writer stored this very content (same hash) first, in which case nothing is written.
     An article whose id is stored with another content hash is replaced (its rows deleted and
     written anew): the ledger holds the latest text of each id, see docs/ledger.md.
+
+    Concurrent writers (several `parley ingest` processes on one PostgreSQL ledger) are serialised
+    per article id by a transaction-scoped advisory lock, taken before anything is read: the
+    second writer then sees the first one's committed row and skips. The content hash (which
+    includes the id) is also UNIQUE in the database, so even a writer that bypasses this function
+    cannot store an article twice. SQLite serialises writers itself.
     """
     articles = schema.articles
-    replaced = connection.execute(
-        sa.select(articles.c.pk).where(articles.c.id == article.id)).first() is not None
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": article.id})
+    stored = connection.execute(
+        sa.select(articles.c.content_hash).where(articles.c.id == article.id)).first()
+    if stored is not None and stored.content_hash == article.content_hash:
+        return None
+    replaced = stored is not None
     if replaced:
         delete_article(connection, article.id)
     connection.execute(articles.insert().values(
@@ -258,7 +283,14 @@ def _place_row(place: dict, _text: str) -> dict:
 
 def search(connection: Connection, query: str, *, quotes: bool = False,
            limit: int = 20) -> list[dict]:
-    """FTS5 search (SQLite only) over article title+text, or over quote contents."""
+    """Full-text search over article title+text, or over quote contents.
+
+    SQLite: FTS5 (query syntax: `ceasefire OR truce`, `"grain deal"`, `talk*`). PostgreSQL: its
+    own text search (`websearch_to_tsquery`: `ceasefire or truce`, `"grain deal"`, `-tariff`)
+    over the same expressions the GIN indexes of migration 0002 cover.
+    """
+    if connection.dialect.name == "postgresql":
+        return _search_postgresql(connection, query, quotes=quotes, limit=limit)
     if quotes:
         sql = ("SELECT q.article_id, q.quote_id, q.content FROM quotes_fts "
                "JOIN quotes q ON q.pk = quotes_fts.rowid WHERE quotes_fts MATCH :q "
@@ -268,6 +300,29 @@ def search(connection: Connection, query: str, *, quotes: bool = False,
                "snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet FROM articles_fts "
                "JOIN articles a ON a.pk = articles_fts.rowid WHERE articles_fts MATCH :q "
                "ORDER BY rank LIMIT :limit")
+    result = connection.execute(sa.text(sql), {"q": query, "limit": limit})
+    return [dict(row._mapping) for row in result]
+
+
+#: The indexed text-search expressions (must match migration 0002 exactly, or the GIN indexes
+#: are not used).
+PG_ARTICLE_TSV = "to_tsvector('english', coalesce(title, '') || ' ' || text)"
+PG_QUOTE_TSV = "to_tsvector('english', coalesce(content, ''))"
+
+
+def _search_postgresql(connection: Connection, query: str, *, quotes: bool,
+                       limit: int) -> list[dict]:
+    if quotes:
+        sql = (f"SELECT article_id, quote_id, content FROM quotes, "
+               f"websearch_to_tsquery('english', :q) query WHERE {PG_QUOTE_TSV} @@ query "
+               f"ORDER BY ts_rank({PG_QUOTE_TSV}, query) DESC, pk LIMIT :limit")
+    else:
+        sql = (f"SELECT id AS article_id, title, regexp_replace(ts_headline('english', text, "
+               f"query, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4, ShortWord=2'), "
+               f"'\\s+', ' ', 'g') AS snippet "
+               f"FROM articles, websearch_to_tsquery('english', :q) query "
+               f"WHERE {PG_ARTICLE_TSV} @@ query "
+               f"ORDER BY ts_rank({PG_ARTICLE_TSV}, query) DESC, pk LIMIT :limit")
     result = connection.execute(sa.text(sql), {"q": query, "limit": limit})
     return [dict(row._mapping) for row in result]
 

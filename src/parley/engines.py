@@ -1,0 +1,76 @@
+"""Extraction engines for `parley ingest --engine ...`: where the NLP runs.
+
+`local` (the default) is `parley.ledger.ingest.local_analyser`: spaCy in this process, with
+spaCy's own `n_process` worker processes. `ray` runs the same pipeline on a Ray cluster with Ray
+Data: articles go out in windows, `map_batches` hands batches of them to a pool of actors that
+each load the pipeline once, and the analyses come back as JSON strings. The driver (this process)
+does all the writing, through the same one-transaction-per-article path as `local`, so the
+ledger's guarantees (idempotence, resume after kill -9) do not depend on the engine; see
+docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from typing import Iterable, Iterator
+
+from .reading import Article
+
+#: Articles per Ray Dataset. Each window starts a fresh actor pool (one model load per worker),
+#: so windows are large; they are bounded so that an endless input (`parley watch`) streams.
+RAY_WINDOW = 20_000
+
+
+class ParleyActor:
+    """A Ray Data worker: loads the pipeline once, then analyses batch after batch."""
+
+    def __init__(self, registry: str | None = None, batch_size: int = 16) -> None:
+        from .pipeline import load_pipeline
+
+        self.nlp = load_pipeline(registry)
+        self.batch_size = batch_size
+
+    def __call__(self, batch: dict) -> dict:
+        from .analysis import analyse
+
+        articles = [Article(**json.loads(record)) for record in batch["article"]]
+        analyses = [json.dumps(analysis, ensure_ascii=False)
+                    for _, analysis in analyse(articles, self.nlp, batch_size=self.batch_size)]
+        return {"i": list(batch["i"]), "analysis": analyses}
+
+
+def start_ray(address: str | None = None, workers: int = 2) -> None:
+    """Connect to `address` (`auto`, `ray://host:10001`) or start a local cluster of `workers` CPUs."""
+    import ray
+
+    if ray.is_initialized():
+        return
+    options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    if address:
+        ray.init(address=address, **options)
+    else:
+        ray.init(num_cpus=workers, object_store_memory=256 * 1024 * 1024, **options)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+
+
+def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: int = 16,
+                 registry: str | None = None, window: int = RAY_WINDOW):
+    """An `Analyser` (see `parley.ledger.ingest`) backed by a Ray Data actor pool."""
+    def run(articles: Iterable[Article]) -> Iterator[tuple[Article, dict]]:
+        import ray
+
+        start_ray(address, workers)
+        articles = iter(articles)
+        while chunk := list(itertools.islice(articles, window)):
+            records = [{"i": i, "article": json.dumps(dataclasses.asdict(article))}
+                       for i, article in enumerate(chunk)]
+            dataset = ray.data.from_items(records).map_batches(
+                ParleyActor, fn_constructor_kwargs={"registry": registry,
+                                                    "batch_size": batch_size},
+                batch_size=batch_size, batch_format="numpy", concurrency=workers, num_cpus=1)
+            for row in dataset.iter_rows():
+                yield chunk[int(row["i"])], json.loads(row["analysis"])
+
+    return run
