@@ -543,6 +543,16 @@ def _duration_value(number, unit: str, data: dict) -> str:
 def _duration(m, anchor, ctx, data):
     unit = m.group("unit").lower()
     num = m.groupdict().get("num")
+    shift = (m.groupdict().get("shift") or "").lower()
+    if (not num and anchor is not None and m.groupdict().get("det")
+            and shift in ("past", "last", "previous") and unit in ("year", "month", "decade")):
+        # "the past year" is the year before the article's in TimeML (1997 in 1998), not P1Y
+        if unit == "year":
+            return "date", str(anchor.year - 1)
+        if unit == "decade":
+            return "date", str(anchor.year // 10 - 1)
+        year, month = _shift_months(anchor.year, anchor.month, -1)
+        return "date", f"{year:04d}-{month:02d}"
     number = _number(num) if num else 1
     if num and num.lower() in ("a", "an") and not m.group("shift"):
         before = (ctx.doc.text if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
