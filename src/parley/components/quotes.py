@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import actors
 
+TEXT_KEY = "parley_quotes_text"
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 # Right-hand dependents of a subject that describe it ("a source close to Trump", "a source with
@@ -61,6 +62,15 @@ def lexicon() -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # 1. Quotation marks
+
+
+def _text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc: spaCy joins every token on each access, and this stage
+    reads the text hundreds of times per article."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def _is_opening(text: str, i: int, mark: str) -> bool:
@@ -178,7 +188,7 @@ def _cue_record(doc: Doc, verb: Token, through: int | None = None) -> dict:
     end = max(w.idx + len(w) for w in words)
     if through is not None and through > end:
         end = through
-    return {"text": doc.text[start:end], "span": [start, end]}
+    return {"text": _text(doc)[start:end], "span": [start, end]}
 
 
 def _subject(verb: Token) -> Token | None:
@@ -279,14 +289,14 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
         return {"actor": None, "anonymous": None, "mention": None, "anonymity": "unattributed"}
     lex = lexicon()
     start, end = _mention_span(subject)
-    text = doc.text[start:end]
+    text = _text(doc)[start:end]
     lemma = subject.lower_
     actor = resolve_mention(doc, start, end)
     if subject.pos_ == "PRON" and lemma not in lex["anonymous_nouns"]:
         if actor is None:
             antecedent = _antecedent(doc, subject)
             if antecedent:
-                actor = resolve_mention(doc, *antecedent) or _slug(doc.text[slice(*antecedent)])
+                actor = resolve_mention(doc, *antecedent) or _slug(_text(doc)[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
                 "anonymity": "named" if actor else "unattributed"}
     if (lemma in lex["role_nouns"] and subject.ent_type_ != "PERSON"
@@ -319,8 +329,8 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
 
 def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[Token, int] | None:
     """`X said: "..."`, `X told the Telegraph: "..."`: a cue verb ending at a colon or comma."""
-    para_start = doc.text.rfind("\n", 0, open_at) + 1
-    before = doc.text[para_start:open_at - 1]
+    para_start = _text(doc).rfind("\n", 0, open_at) + 1
+    before = _text(doc)[para_start:open_at - 1]
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in ":,":
         return None
@@ -345,9 +355,9 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     Only when the quotation ends with its own punctuation (`,"` / `."` / `?"`) or a comma or dash
     follows the mark; `a "land grab" and say ...` is a quoted term inside a running clause.
     """
-    para_end = doc.text.find("\n", close_at)
-    para_end = len(doc.text) if para_end < 0 else para_end
-    following = doc.text[close_at:min(para_end, close_at + 160)]
+    para_end = _text(doc).find("\n", close_at)
+    para_end = len(_text(doc)) if para_end < 0 else para_end
+    following = _text(doc)[close_at:min(para_end, close_at + 160)]
     window = re.match(r"[^\u201c\u201e\u00ab\"\u2018!?]*", following).group()
     window = SENTENCE_END.split(window, maxsplit=1)[0]
     if not window.strip():
@@ -365,7 +375,7 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
 
 def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
     """`"..." ― Maria Lopez`: a name credited after a dash right behind the closing mark."""
-    match = DASH_CREDIT.match(doc.text, close_at)
+    match = DASH_CREDIT.match(_text(doc), close_at)
     return (match.start(1), match.end(1)) if match else None
 
 
@@ -396,36 +406,36 @@ def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
 def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
     """Quotes in marks (direct and partial) and every quoted span seen (to keep indirect apart)."""
     lex = lexicon()
-    groups = quoted_spans(doc.text)
+    groups = quoted_spans(_text(doc))
     all_spans = [(s, e) for group in groups for s, e, _ in group]
     quotes: list[dict] = []
     consumed: set[int] = set()
     for index, group in enumerate(groups):
         if index in consumed:
             continue
-        segments = [list(_content_end(doc.text, s, e)) for s, e, _ in group]
-        words = sum(len(doc.text[s:e].split()) for s, e in segments)
+        segments = [list(_content_end(_text(doc), s, e)) for s, e, _ in group]
+        words = sum(len(_text(doc)[s:e].split()) for s, e in segments)
         open_at, close_at = group[0][0], group[-1][1] + (1 if group[-1][2] else 0)
         cue, speaker_token, kind, clause, through = None, None, "direct", None, None
         found = _cue_before(doc, open_at, all_spans)
         if found:
             cue, through = found
         else:
-            last = doc.text[segments[-1][0]:segments[-1][1]]
+            last = _text(doc)[segments[-1][0]:segments[-1][1]]
             cue = _cue_after(doc, close_at, last[-1:]) if group[-1][2] else None
             if cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
-                between = doc.text[close_at:nxt[0][0] - 1] if nxt else ""
+                between = _text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
                 if nxt and "\n" not in between and len(between) < 60 and between.rstrip().endswith(","):
-                    segments += [list(_content_end(doc.text, s, e)) for s, e, _ in nxt]
-                    words += sum(len(doc.text[s:e].split()) for s, e, _ in nxt)
+                    segments += [list(_content_end(_text(doc), s, e)) for s, e, _ in nxt]
+                    words += sum(len(_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
         if cue is None and group[-1][2]:
             credit = _dash_credit(doc, close_at)
             if credit:
                 subject = doc.char_span(*credit, alignment_mode="expand")
-                record = _quote(kind, segments, {"text": doc.text[close_at:credit[0]].strip(),
+                record = _quote(kind, segments, {"text": _text(doc)[close_at:credit[0]].strip(),
                                                  "span": [close_at, credit[0]]},
                                 speaker_record(doc, subject.root), 0.8)
                 quotes.append(record)
@@ -440,13 +450,13 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if cue is None:
             previous = quotes[-1] if quotes else None
             if (previous and previous["kind"] == "direct" and not _sentence_prefix(doc, open_at)
-                    and "\n" not in doc.text[previous["segments"][-1][1]:open_at]):
+                    and "\n" not in _text(doc)[previous["segments"][-1][1]:open_at]):
                 # `"A," X said. "B."`: the next quoted sentence continues the same quote
                 previous["segments"] += segments
                 continue
             if words < lex["min_uncued_words"] or _sentence_prefix(doc, open_at):
                 continue  # a quoted term or scare quote
-            near = previous and doc.text.count("\n", previous["segments"][-1][1], open_at) <= 1
+            near = previous and _text(doc).count("\n", previous["segments"][-1][1], open_at) <= 1
             speaker = dict(previous["speaker"]) if near else speaker_record(doc, None)
             quotes.append(_quote(kind, segments, None, speaker, 0.5))
             continue
@@ -467,7 +477,7 @@ def _sentence_prefix(doc: Doc, open_at: int) -> bool:
     if span is None:
         return False
     sent = span[0].sent
-    prefix = doc.text[sent.start_char:open_at - 1]
+    prefix = _text(doc)[sent.start_char:open_at - 1]
     return bool(re.search(r"\w", prefix)) and not prefix.rstrip().endswith((":", ","))
 
 
@@ -535,7 +545,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
         return None
     start, end = _clause_span(doc, clause)
-    if len(doc.text[start:end].split()) < 3:
+    if len(_text(doc)[start:end].split()) < 3:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
@@ -593,7 +603,7 @@ def _according_to(doc: Doc, according: Token) -> dict | None:
     if len(rest) < 3:
         return None
     segments = [[rest[0].idx, rest[-1].idx + len(rest[-1])]]
-    cue = {"text": doc.text[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
+    cue = {"text": _text(doc)[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
     return _quote("indirect", segments, cue, speaker_record(doc, source), 0.7)
 
 
@@ -610,7 +620,7 @@ def colon_credits(doc: Doc) -> list[dict]:
     a paragraph that opens with a short name and a colon credits the rest of it to that name."""
     lex = lexicon()
     found = []
-    for match in COLON_CREDIT.finditer(doc.text):
+    for match in COLON_CREDIT.finditer(_text(doc)):
         name_start, name_end = match.span(1)
         name = match.group(1).strip()
         if name.upper() in lex["colon_label_stopwords"] or len(match.group(2).split()) < 3:
@@ -619,8 +629,8 @@ def colon_credits(doc: Doc) -> list[dict]:
         if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES
                                    or t.is_upper or t.is_punct for t in span):
             continue
-        start, end = _content_end(doc.text, *match.span(2))
-        end = end - 1 if doc.text[end - 1] in "\"\u201d" else end
+        start, end = _content_end(_text(doc), *match.span(2))
+        end = end - 1 if _text(doc)[end - 1] in "\"\u201d" else end
         kind = "direct" if name.isupper() else "indirect"
         colon = match.end(1) + match.group(0)[match.end(1) - match.start():].index(":")
         found.append(_quote(kind, [[start, end]], {"text": ":", "span": [colon, colon + 1]},
@@ -641,4 +651,6 @@ def find_quotes(doc: Doc) -> Doc:
     for number, quote in enumerate(quotes, 1):
         quote["id"] = f"q{number}"
     doc._.quotes = quotes
+    for key in (TEXT_KEY, "parley_quotes_proper", "parley_quotes_resolve_failed"):
+        doc.user_data.pop(key, None)
     return doc

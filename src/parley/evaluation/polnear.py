@@ -350,3 +350,24 @@ def report(result: dict, gold_result: dict | None = None) -> str:
         lines.append(f"  scare quotes predicted: {gold_result['scare_quotes_predicted']}")
         lines += [f"  {e}" for e in gold_result["errors"]]
     return "\n".join(lines)
+
+
+def stage_cost(texts: list[str], nlp, bare, rounds: int = 2) -> dict:
+    """Seconds for bare spaCy, the pipeline without the quotes stage, and the whole pipeline, on
+    the same texts, interleaved `rounds` times (the machine is shared); the best round counts."""
+    timings = {"bare": [], "without_quotes": [], "full": []}
+    for _ in range(rounds):
+        started = time.perf_counter()
+        list(bare.pipe(texts))
+        timings["bare"].append(time.perf_counter() - started)
+        with nlp.select_pipes(disable=["parley_quotes"]):
+            started = time.perf_counter()
+            list(nlp.pipe(texts))
+            timings["without_quotes"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        list(nlp.pipe(texts))
+        timings["full"].append(time.perf_counter() - started)
+    best = {name: round(min(values), 2) for name, values in timings.items()}
+    best["quotes_share_of_bare"] = round((best["full"] - best["without_quotes"]) / best["bare"], 4)
+    best["full_speed_vs_bare"] = round(best["bare"] / best["full"], 3)
+    return best
