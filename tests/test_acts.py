@@ -244,3 +244,15 @@ def test_other_senses_are_not_acts(nlp):
             "Globex agreed to pay $5m in a deal with regulators.")
     acts = acts_of(build(nlp, text, {"acme": ["Acme"], "globex": ["Globex"]}))
     assert acts == []
+
+
+def test_missing_stage_outputs_do_not_break_the_stage(nlp):
+    """Earlier stages may be placeholders: None or empty outputs give fewer acts, not errors."""
+    doc = build(nlp, "Moscow demanded a ceasefire.", {"russia": ["Moscow"]})
+    doc._.quotes = None
+    doc._.places = None
+    doc._.times = None
+    acts = acts_of(doc)
+    assert [(a["actor"], a["type"], a["issue"]) for a in acts] == [("russia", "demand", "ceasefire")]
+    assert acts[0]["source"] == {"quote": None, "actor": None, "anonymous": None}
+    assert acts[0]["regions"] == [] and acts[0]["time"] is None

@@ -180,8 +180,9 @@ def _subjects(token: Token, passive: bool = False) -> list[Token]:
 
 
 def _span_chars(tokens) -> tuple[int, int]:
-    tokens = [t for t in tokens if not (t.is_punct or t.is_space)]
-    return (min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
+    """Character span of the tokens, trimmed of punctuation and spaces where words remain."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)] or list(tokens)
+    return (min(t.idx for t in words), max(t.idx + len(t) for t in words))
 
 
 def _phrase(token: Token) -> Span:
@@ -190,7 +191,7 @@ def _phrase(token: Token) -> Span:
     left = token.left_edge.i
     right = token.i
     for child in token.rights:
-        if child.dep_ in ("compound", "flat", "nmod") :
+        if child.dep_ in ("compound", "flat", "nmod"):
             right = max(right, child.right_edge.i)
     return doc[left:right + 1]
 
@@ -232,7 +233,13 @@ class _ActFinder:
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[dict]:
         for sent in self.doc.sents:
-            self._sentence(sent)
+            try:
+                self._sentence(sent)
+            except Exception as error:  # noqa: BLE001  one odd parse must not lose the article
+                warnings = self.doc._.stage_warnings or []
+                warnings.append(f"acts: sentence at {sent.start_char} skipped: "
+                                f"{type(error).__name__}: {error}")
+                self.doc._.stage_warnings = warnings
         for n, act in enumerate(self.acts, 1):
             act["id"] = f"act-{n}"
         return self.acts
@@ -677,9 +684,8 @@ class _ActFinder:
 
     @staticmethod
     def _condition_result(head: Token) -> tuple[set, str]:
-        tokens = [t for t in head.subtree if not (t.is_punct or t.is_space)]
-        text = head.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
-        return {t.i for t in head.subtree}, text
+        start, end = _span_chars(list(head.subtree))
+        return {t.i for t in head.subtree}, head.doc.text[start:end]
 
     def _modality(self, trigger: Token, chain, spec, condition_text) -> tuple[str, str | None]:
         """(modality, reporter's hedge cue or None); the reporter's hedge is anything above the
@@ -694,7 +700,7 @@ class _ActFinder:
                 break
         if condition_text:
             return "conditional", reporter
-        if any(self._hedge_cue(t, own=True) for t in chain):
+        if any(self._hedge_cue(t) for t in chain):
             return "hedged", reporter
         aux = {c.lemma_.lower() for t in chain for c in t.children if c.dep_ in ("aux", "advmod")}
         predicted = bool(aux & self.pack.predicts) or any(
@@ -703,7 +709,7 @@ class _ActFinder:
             return "predicted", reporter
         return "asserted", reporter
 
-    def _hedge_cue(self, token: Token, own: bool = False) -> str | None:
+    def _hedge_cue(self, token: Token) -> str | None:
         if token.lemma_.lower() in self.pack.hedges or token.lower_ in self.pack.hedges:
             return token.text
         for child in token.children:
