@@ -195,6 +195,7 @@ class ActorFinder:
 
     def __init__(self, nlp: Language, registry: Registry):
         self.reg = registry
+        self.key = ""
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -224,6 +225,8 @@ class ActorFinder:
     # ---------------------------------------------------------------- the component
     def __call__(self, doc: Doc) -> Doc:
         doc._.actors = []
+        if self.key:
+            doc.user_data[REGISTRY_KEY] = self.key
         found: list[tuple[int, int, str]] = []  # (start char, end char, actor id)
         matches = self._name_matches(doc)
         for span, kind, actor_id in matches:
@@ -595,23 +598,29 @@ def _span_root(doc: Doc, start: int, end: int) -> Token:
 
 # --------------------------------------------------------------------------- factory & API
 
-_ACTIVE: list[ActorFinder] = []
+_FINDERS: dict[str, ActorFinder] = {}  # by registry key: each Doc names the one that ran on it
+REGISTRY_KEY = "parley_actors_registry"
 
 
 @Language.factory("parley_actors", default_config={"extra_registry": None})
 def make_actor_finder(nlp: Language, name: str, extra_registry: str | None) -> ActorFinder:
     """`extra_registry`: a user YAML registry (same shape as data/actors.yaml), or None."""
     finder = ActorFinder(nlp, load_registry(extra_registry))
-    _ACTIVE[:] = [finder]
+    finder.key = extra_registry or ""
+    _FINDERS[finder.key] = finder
     return finder
 
 
 def _finder(doc: Doc) -> ActorFinder:
-    if not _ACTIVE:
+    """The finder whose registry produced this Doc's actors (the default one if none ran)."""
+    key = doc.user_data.get(REGISTRY_KEY, "")
+    if key not in _FINDERS:
         from spacy.lang.en import English
 
-        _ACTIVE.append(ActorFinder(English(vocab=doc.vocab), load_registry(None)))
-    return _ACTIVE[0]
+        finder = ActorFinder(English(vocab=doc.vocab), load_registry(key or None))
+        finder.key = key
+        _FINDERS[key] = finder
+    return _FINDERS[key]
 
 
 def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
@@ -674,7 +683,7 @@ def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
                 actor["mentions"].append([start, end])
                 actor["mentions"].sort()
             return
-    reg = _ACTIVE[0].reg if _ACTIVE else load_registry(None)
+    reg = load_registry(doc.user_data.get(REGISTRY_KEY) or None)
     entry = reg.actors.get(actor_id)
     if entry is None:
         return
