@@ -145,6 +145,8 @@ def test_foreign_policy_chief_in_2022_is_borrell(nlp):
     ("2025-06-01", "The British leader", "keir-starmer"),
     ("2025-06-01", "Russia's foreign ministry spokeswoman", "maria-zakharova"),
     ("2025-06-01", "The Kremlin spokesman", "dmitry-peskov"),
+    ("2025-06-01", "Putin's spokesman", "dmitry-peskov"),
+    ("2025-06-01", "The President of Ukraine", "volodymyr-zelenskyy"),
 ])
 def test_qualified_titles(nlp, date, title, expected):
     text = f"{title} said the report was false."

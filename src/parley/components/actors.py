@@ -296,7 +296,8 @@ class ActorFinder:
             if start < last_end:
                 continue
             last_end = end
-            if end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ == "PERSON":
+            if end < len(doc) and doc[end].pos_ == "PROPN" and (doc[end].ent_type_ == "PERSON"
+                                                                or end in starts):
                 continue  # "President Trump": the name itself is the mention
             qualifier, q_start = _qualifier(doc, start, end, ends, starts, reg)
             if role == "counterpart":
@@ -431,9 +432,14 @@ def _qualifier(doc: Doc, start: int, end: int, ends, starts, reg: Registry):
     if cut > 0 and doc[cut - 1].tag_ == "POS":
         cut -= 1
     for span, kind, actor_id in ends.get(cut, ()):
-        if reg.actors[actor_id]["type"] in ("state", "organization"):
+        actor = reg.actors[actor_id]
+        if actor["type"] in ("state", "organization"):
             return actor_id, span.start
-    # a demonym/name a few modifier tokens back: "the European Union foreign policy chief"
+        if actor["type"] == "person" and cut != start:  # "Putin's spokesman": his state's
+            side = actor.get("affiliation") or reg.state_by_code.get(actor.get("country") or "")
+            if side:
+                return side, span.start
+    # "of X" after it: "the President of Ukraine"
     if end < len(doc) - 1 and doc[end].lower_ == "of":
         for span, kind, actor_id in starts.get(end + 1, ()) or starts.get(end + 2, ()):
             if reg.actors[actor_id]["type"] in ("state", "organization"):
