@@ -209,24 +209,37 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _mention_span(subject: Token) -> tuple[int, int]:
-    """Character span of the speaker mention: the named entity, or the descriptor noun phrase."""
-    doc = subject.doc
+def _name_span(subject: Token) -> tuple[int, int] | None:
+    """Character span of the named entity holding the subject token, if any."""
     if subject.ent_type_ in NAMED_ENTITY_TYPES:
-        for ent in doc.ents:
+        for ent in subject.doc.ents:
             if ent.start <= subject.i < ent.end:
-                return _strip_span(doc, ent.start, ent.end)
+                return _strip_span(subject.doc, ent.start, ent.end)
+    return None
+
+
+def _mention_span(subject: Token) -> tuple[int, int]:
+    """Character span of the speaker mention as written: the noun phrase with its titles
+    (`Mr.`, `Rep.`), descriptors (`a source close to ...`) and apposition (`Kaja Kallas, the EU
+    foreign policy chief`), but not a relative clause."""
+    doc = subject.doc
     left = subject.i
     for child in subject.lefts:
         if child.dep_ not in {"punct", "cc", "preconj"}:
             left = min(left, child.left_edge.i)
     right = subject.i
     for child in subject.rights:
-        if child.dep_ in DESCRIPTOR_DEPS:
+        if child.dep_ in DESCRIPTOR_DEPS or child.dep_ == "appos":
             right = max(right, child.right_edge.i)
+        elif child.dep_ == "punct" and child.text in {",", "(", ")"}:
+            continue
         else:
             break
-    return _strip_span(doc, left, right + 1)
+    name = _name_span(subject)
+    start, end = _strip_span(doc, left, right + 1)
+    if name:
+        start, end = min(start, name[0]), max(end, name[1])
+    return start, end
 
 
 def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -307,7 +320,9 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                 or (subject.is_title and lemma in _proper_words(doc)
                     and lemma not in lex["anonymous_nouns"] and lemma not in lex["role_nouns"]))
     if is_named:
-        return {"actor": actor or _slug(text), "anonymous": None, "mention": [start, end],
+        name = _name_span(subject)
+        fallback = _slug(_text(doc)[name[0]:name[1]] if name else subject.text)
+        return {"actor": actor or fallback, "anonymous": None, "mention": [start, end],
                 "anonymity": "named"}
     if lemma in lex["anonymous_nouns"] or subject.lemma_.lower() in lex["anonymous_nouns"]:
         affiliation = None
