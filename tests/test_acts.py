@@ -256,3 +256,17 @@ def test_missing_stage_outputs_do_not_break_the_stage(nlp):
     assert [(a["actor"], a["type"], a["issue"]) for a in acts] == [("russia", "demand", "ceasefire")]
     assert acts[0]["source"] == {"quote": None, "actor": None, "anonymous": None}
     assert acts[0]["regions"] == [] and acts[0]["time"] is None
+
+
+@pytest.mark.parametrize("sentence, condition", [
+    ("Minsk would accept a truce provided that Moscow stops its strikes.",
+     "provided that Moscow stops its strikes"),
+    ("Minsk would accept a truce as long as Moscow stops its strikes.",
+     "as long as Moscow stops its strikes"),
+    ("Minsk will agree to a truce on condition that sanctions are lifted.",
+     "on condition that sanctions are lifted"),
+])
+def test_condition_phrases_however_they_are_parsed(nlp, sentence, condition):
+    acts = acts_of(build(nlp, sentence, {"belarus": ["Minsk"], "russia": ["Moscow"]}))
+    assert [(a["actor"], a["type"], a["issue"], a["modality"], a["condition"]) for a in acts] == [
+        ("belarus", "accept", "ceasefire", "conditional", condition)]

@@ -663,6 +663,34 @@ class _ActFinder:
     # -- modality ------------------------------------------------------------------------------
     def _condition(self, trigger: Token, chain) -> tuple[set, str | None]:
         """Condition clause on the trigger or any head above it: its token ids and text."""
+        found = self._dependency_condition(trigger)
+        return found if found[1] else self._phrase_condition(trigger)
+
+    def _phrase_condition(self, trigger: Token) -> tuple[set, str | None]:
+        """Multi-word condition phrases ("provided that", "as long as", "on condition that"),
+        which the parser attaches in many ways, found on the words of the sentence: the
+        condition runs to the first comma when it opens the sentence, else to its end."""
+        sent = trigger.sent
+        words = [t.lower_ for t in sent]
+        for phrase in self.pack.condition_phrases:
+            for k in range(len(words) - len(phrase) + 1):
+                if tuple(words[k:k + len(phrase)]) != phrase:
+                    continue
+                start = sent.start + k
+                if start <= trigger.i < start + len(phrase):
+                    continue
+                end = sent.end
+                if start < trigger.i:
+                    comma = next((t.i for t in sent[k:] if t.text == "," and t.i < trigger.i), None)
+                    if comma is None:
+                        continue
+                    end = comma
+                tokens = list(self.doc[start:end])
+                a, b = _span_chars(tokens)
+                return {t.i for t in tokens}, self.doc.text[a:b]
+        return set(), None
+
+    def _dependency_condition(self, trigger: Token) -> tuple[set, str | None]:
         node = trigger
         seen = set()
         while True:
