@@ -129,8 +129,10 @@ def test_cue_after_inverted(nlp):
     text = "\u201cWe have nothing more to add today,\u201d said Maria Lopez, the mayor of Tolosa."
     doc, quotes = quotes_of(nlp, text)
     quote = only(quotes)
-    assert mention(doc, quote) == "Maria Lopez"
+    # the mention keeps the apposition, as PolNeAR's Source spans do
+    assert mention(doc, quote) == "Maria Lopez, the mayor of Tolosa"
     assert quote["speaker"]["anonymity"] == "named"
+    assert quote["speaker"]["actor"] is not None
 
 
 def test_split_quote_one_speaker(nlp):
