@@ -73,6 +73,11 @@ def test_weekday_night_is_a_date(times_nlp):
     assert rec["value"] == "2025-08-16" and rec["type"] == "date"
 
 
+def test_weekday_morning_carries_the_part_of_day(times_nlp):
+    rec = value_of(times_nlp, "The envoys left on Friday morning.", "Friday morning")
+    assert rec["value"] == "2025-08-15TMO"
+
+
 def test_next_and_last_weekday(times_nlp):
     text = "They met last Tuesday and will meet again next Sunday."
     assert value_of(times_nlp, text, "last Tuesday")["value"] == "2025-08-12"

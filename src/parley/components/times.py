@@ -451,6 +451,9 @@ def _weekday(m, anchor, ctx, data):
     else:
         direction = 1 if m.group("poss") and _future_noun_after(m, ctx, data) else ctx.direction()
         day = _weekday_date(anchor, weekday, direction or data["default_weekday_direction"])
+    part = (m.group("part") or "").lower()
+    if part in data["weekday_parts_with_suffix"]:
+        return "date", f"{day.isoformat()}T{data['parts_of_day'][part]}"
     return "date", day.isoformat()
 
 
