@@ -218,6 +218,21 @@ def test_a_source_close_to_someone_is_not_that_someone(nlp):
     assert resolve_mention(doc, *span_of(text, "Obama")) == "barack-obama"
 
 
+def test_possessor_of_the_head_speaks_for_it(nlp):
+    text = "Zelenskyy's office said the talks would go ahead."
+    doc = analyse(nlp, text)
+    assert resolve_mention(doc, *span_of(text, "Zelenskyy's office")) == "volodymyr-zelenskyy"
+
+
+def test_resolve_mention_never_fails_on_odd_spans(nlp):
+    text = "He said: \u201cNo.\u201d Kyiv's reply came later, the source said.\n\nIt did not."
+    doc = analyse(nlp, text)
+    for start in range(0, len(text) + 2, 3):
+        for width in (0, 1, 4, 9, 30):
+            found = resolve_mention(doc, start, start + width)
+            assert found is None or isinstance(found, str)
+
+
 def test_resolve_mention_on_a_metonym_the_parser_missed(nlp):
     text = "Officials in Washington, meanwhile, said little."
     doc = analyse(nlp, text)

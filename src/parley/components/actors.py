@@ -649,7 +649,7 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
             overlap = min(end, m_end) - max(start, m_start)
             if overlap <= 0:
                 continue
-            holds_head = m_start <= head.idx < m_end
+            holds_head = m_start <= head.idx < m_end or _owns(doc, m_start, m_end, head)
             key = (holds_head, actor["type"] == "person", overlap)
             if best_key is None or key > best_key:
                 best, best_key = actor["id"], key
@@ -668,6 +668,12 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
         add_mention(doc, actor_id, m_span.start_char, m_span.end_char)
         return actor_id
     return None
+
+
+def _owns(doc: Doc, start: int, end: int, head: Token) -> bool:
+    """The mention is the possessor of the head: "Zelenskyy's office", "the Kremlin's press service"."""
+    root = _span_root(doc, start, end)
+    return root.dep_ == "poss" and root.head.i == head.i
 
 
 def _sub_matches(finder: ActorFinder, span: Span) -> list[tuple[Span, str, str]]:
