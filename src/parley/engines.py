@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import logging
 from typing import Iterable, Iterator
 
 from .reading import Article
@@ -53,6 +54,7 @@ def start_ray(address: str | None = None, workers: int = 2) -> None:
     else:
         ray.init(num_cpus=workers, object_store_memory=256 * 1024 * 1024, **options)
     ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-dataset INFO lines
 
 
 def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: int = 16,
@@ -66,10 +68,12 @@ def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: in
         while chunk := list(itertools.islice(articles, window)):
             records = [{"i": i, "article": json.dumps(dataclasses.asdict(article))}
                        for i, article in enumerate(chunk)]
-            dataset = ray.data.from_items(records).map_batches(
+            blocks = max(1, min(workers * 4, -(-len(records) // batch_size)))
+            dataset = ray.data.from_items(records, override_num_blocks=blocks).map_batches(
                 ParleyActor, fn_constructor_kwargs={"registry": registry,
                                                     "batch_size": batch_size},
-                batch_size=batch_size, batch_format="numpy", concurrency=workers, num_cpus=1)
+                batch_size=batch_size, batch_format="numpy", num_cpus=1,
+                compute=ray.data.ActorPoolStrategy(size=workers))
             for row in dataset.iter_rows():
                 yield chunk[int(row["i"])], json.loads(row["analysis"])
 
