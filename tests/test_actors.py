@@ -86,6 +86,12 @@ def test_capital_as_place_is_not_an_actor(nlp):
     assert mentioned_as(doc, "ukraine") == []
 
 
+def test_plural_demonym_as_agent_is_the_state(nlp):
+    doc = analyse(nlp, "The Russians rejected the plan, and talks with Ukrainians in Geneva stalled.")
+    assert mentioned_as(doc, "russia") == ["Russians"]
+    assert mentioned_as(doc, "ukraine") == []
+
+
 def test_possessive_position_makes_a_capital_an_agent(nlp):
     doc = analyse(nlp, "Moscow's position has not changed since the spring.")
     assert mentioned_as(doc, "russia") == ["Moscow"]

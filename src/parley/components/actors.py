@@ -124,6 +124,8 @@ def _state_records(spec: dict, leader_roles: dict[str, str]
         phrases += [(n, actor_id, "name") for n in names]
         demonyms = list(more.get("demonyms") or ()) + list((spec.get("demonyms") or {}).get(code) or ())
         phrases += [(d, actor_id, "demonym") for d in demonyms]
+        # "the Russians said": plural demonyms stand for the state, as agents only
+        phrases += [(d + "s", actor_id, "metonym") for d in demonyms if d[-1] in "ni" and d.isalpha()]
         capital = (capitals.get(code) or {}).get("capital")
         metonyms = list(more.get("metonyms") or ())
         if capital and capital not in skip:
