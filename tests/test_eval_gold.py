@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from parley.evaluation.gold import (
-    GoldError, default_gold_dir, fold, locate, resolve_gold, score_article,
+    GoldError, default_gold_dir, evaluate_dir, fold, locate, resolve_gold, score_article,
 )
 
 TEXT = (
@@ -264,6 +264,22 @@ def test_actor_without_mention_is_unresolved(gold):
     prediction["actors"][0]["mentions"] = []
     score = score_article(gold, prediction)
     assert score.actor_resolution.value < 1.0
+
+
+def test_saved_predictions_are_found_by_text(tmp_path):
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "ruritania.json").write_text(json.dumps(GOLD), "utf-8")
+    prediction = perfect_prediction()
+    prediction["article"]["id"] = "some-file-stem"
+    prediction["quotes"].pop()
+    saved = tmp_path / "analyses.jsonl"
+    saved.write_text(json.dumps(prediction) + "\n", "utf-8")
+    golds, score = evaluate_dir(tmp_path / "gold", saved)
+    assert [g["id"] for g in golds] == ["ruritania-test"]
+    assert score.quotes_end_to_end.recall == 0.5 and score.acts.f1 == 1.0
+    saved.write_text("", "utf-8")
+    with pytest.raises(GoldError):
+        evaluate_dir(tmp_path / "gold", saved)
 
 
 def test_eval_gold_command_on_real_gold(tmp_path):

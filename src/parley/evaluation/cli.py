@@ -18,6 +18,9 @@ def gold(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the scores here."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="List the misses: gold items not found, false positives."),
+    predictions: Optional[Path] = typer.Option(
+        None, "--predictions", help="Score saved `parley analyze` output (JSON/JSONL) instead of "
+        "running the pipeline."),
 ) -> None:
     """The contract's scoring protocol (CONTRACT.md section 3) on the gold articles."""
     from rich.console import Console
@@ -31,7 +34,7 @@ def gold(
         console.print(f"[red]error:[/] no gold folder at {directory}", highlight=False)
         raise typer.Exit(2)
     try:
-        golds, score = evaluate_dir(directory)
+        golds, score = evaluate_dir(directory, predictions)
     except GoldError as error:
         console.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)

@@ -551,9 +551,31 @@ def analyse_gold(golds: list[dict], nlp=None) -> list[dict]:
     return [analysis for _, analysis in analyse(articles, nlp)]
 
 
-def evaluate_dir(directory: Path) -> tuple[list[dict], Score]:
+def load_predictions(path: Path, golds: list[dict]) -> list[dict]:
+    """Saved analyses (`parley analyze` JSON or JSONL) for each gold article, found by id or,
+    since a file's id is its stem and the gold's is its own, by identical text."""
+    raw = Path(path).read_text("utf-8").strip()
+    try:
+        loaded = json.loads(raw)
+        analyses = loaded if isinstance(loaded, list) else [loaded]
+    except json.JSONDecodeError:
+        analyses = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    by_id = {a["article"]["id"]: a for a in analyses}
+    by_text = {a["article"]["text"]: a for a in analyses}
+    chosen = []
+    for gold in golds:
+        analysis = by_id.get(gold["id"]) or by_text.get(gold["text"])
+        if analysis is None:
+            raise GoldError(f"{path}: no analysis for gold article {gold['id']!r} (by id or text)")
+        chosen.append(analysis)
+    return chosen
+
+
+def evaluate_dir(directory: Path, predictions: Path | None = None) -> tuple[list[dict], Score]:
+    """Score the pipeline (or, with `predictions`, saved analyses) on every gold file."""
     golds = load_gold_dir(directory)
-    return golds, score_all(golds, analyse_gold(golds))
+    analyses = load_predictions(predictions, golds) if predictions else analyse_gold(golds)
+    return golds, score_all(golds, analyses)
 
 
 def rows(score: Score) -> list[tuple[str, str, str, str, str]]:
