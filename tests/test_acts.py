@@ -52,9 +52,8 @@ def test_demand_with_area_regions_and_target(nlp):
                 places=[{"span": span_of(text, "Donbas"), "text": "Donbas", "name": "Donbas",
                          "code": None, "codes": ["UA-14", "UA-09"], "kind": "area"}])
     acts = acts_of(doc)
-    territory = [a for a in acts if a["issue"] == "territory"]
-    assert territory, acts
-    act = territory[0]
+    assert [a["issue"] for a in acts] == ["territory"]   # troops withdrawn from a region: one act
+    act = acts[0]
     assert (act["actor"], act["type"]) == ("russia", "demand")
     assert set(act["regions"]) == {"UA-14", "UA-09"}
     assert act["target"] == "ukraine"
@@ -270,3 +269,9 @@ def test_condition_phrases_however_they_are_parsed(nlp, sentence, condition):
     acts = acts_of(build(nlp, sentence, {"belarus": ["Minsk"], "russia": ["Moscow"]}))
     assert [(a["actor"], a["type"], a["issue"], a["modality"], a["condition"]) for a in acts] == [
         ("belarus", "accept", "ceasefire", "conditional", condition)]
+
+
+def test_coordinated_demands_give_one_act_per_issue(nlp):
+    text = "Moscow demanded that Kyiv withdraw its troops from Donbas and drop its bid for Nato membership."
+    acts = acts_of(build(nlp, text, {"russia": ["Moscow"], "ukraine": ["Kyiv"]}))
+    assert [(a["issue"], a["object"]) for a in acts] == [("territory", "donbas"), ("membership", "nato")]

@@ -73,6 +73,7 @@ class Pack:
     condition_marks: set = field(default_factory=set)
     condition_phrases: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)   # first word -> [(words, issue, strong, object)]
+    issue_rank: dict = field(default_factory=dict)  # issue -> position in the packs (priority)
     areas: dict = field(default_factory=dict)      # lowercase name -> [codes]
     plover: dict = field(default_factory=dict)
 
@@ -130,6 +131,7 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
     pack.condition_marks = {m.lower() for m in condition.get("marks") or []}
     pack.condition_phrases = [_words(p) for p in condition.get("phrases") or []]
     for issue, spec in (raw.get("issues") or {}).items():
+        pack.issue_rank.setdefault(issue, len(pack.issue_rank))
         objects = {k.lower(): v for k, v in (spec.get("object") or {}).items()}
         for strength in ("strong", "weak"):
             for keyword in spec.get(strength) or []:
@@ -591,12 +593,22 @@ class _ActFinder:
                     continue
                 matched = doc[token.i:end].text
                 value = obj or matched.lower()
+                rank = self.pack.issue_rank.get(issue, 99)
                 if is_strong:
-                    strong.setdefault(issue, (abs(token.i - trigger.i), value))
+                    branch = self._branch(token, positions)
+                    strong.setdefault(branch, []).append(
+                        (rank, abs(token.i - trigger.i), issue, value))
                 else:
                     weak.append((abs(token.i - trigger.i), issue, value))
         if strong:
-            return [(issue, value, False) for issue, (_, value) in strong.items()]
+            # one issue per coordinated branch: the pack's first-listed issue, then the nearest
+            # ("withdraw its troops from Donbas" is territory; "... and abandon Nato membership"
+            # adds membership)
+            chosen: dict = {}
+            for branch in sorted(strong):
+                _, _, issue, value = min(strong[branch])
+                chosen.setdefault(issue, value)
+            return [(issue, value, False) for issue, value in chosen.items()]
         if weak:
             _, issue, value = min(weak)
             return [(issue, value, False)]
@@ -605,6 +617,18 @@ class _ActFinder:
         if pronoun and self.previous and self._adjacent(self.previous, trigger):
             return [(self.previous["issue"], self.previous.get("object"), True)]
         return []
+
+    @staticmethod
+    def _branch(token: Token, positions: set) -> int:
+        """Which coordinated part of the scope a keyword sits in: the highest `conj` on its way
+        up to the scope's root, else the root's child that holds it."""
+        node, branch, conj = token, token.i, None
+        while node.head.i != node.i and node.head.i in positions:
+            if node.dep_ == "conj":
+                conj = node.i
+            branch = node.i
+            node = node.head
+        return conj if conj is not None else branch
 
     def _adjacent(self, act: dict, trigger: Token) -> bool:
         """The previous act sits in the sentence just before, in the same paragraph."""
