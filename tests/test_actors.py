@@ -174,6 +174,13 @@ def test_bare_president_takes_the_holder_already_mentioned(nlp):
 
 # ------------------------------------------------------------------ unknown people, dedupe
 
+def test_an_organisation_named_after_a_capital_is_not_the_state(nlp):
+    text = "Kyiv Independent, a newspaper, reported the strike.\nReporters in Kyiv confirmed it."
+    doc = analyse(nlp, text)
+    assert mentioned_as(doc, "ukraine") == []
+    assert not any(a["id"] == "kyiv" for a in doc._.actors)
+
+
 def test_short_forms_of_a_person_are_one_actor(nlp):
     text = ("Sir Keir Starmer will host the meeting. Starmer told MPs it mattered. "
             "Sir Keir later left for Paris.")

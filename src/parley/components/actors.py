@@ -236,11 +236,14 @@ class ActorFinder:
                 continue
             if self._keeps(span, kind, actor_id):
                 found.append((span.start_char, span.end_char, actor_id))
-        self._write(doc, found)
+        for start, end, actor_id in found:
+            add_mention(doc, actor_id, start, end)
         for start, end, actor_id in self._role_mentions(doc, matches):
             add_mention(doc, actor_id, start, end)
-        taken = [(s.start_char, s.end_char) for s, _, _ in matches]
-        self._unknown_entities(doc, taken)
+        # an entity overlapping a kept mention, or exactly a registry phrase ("Kyiv" as a place),
+        # is no new actor; one that only contains an unkept one ("Kyiv Independent") may be
+        taken = [(s, e) for s, e, _ in found] + [(m.start_char, m.end_char) for m, _, _ in matches]
+        self._unknown_entities(doc, taken, {(s, e) for s, e, _ in found})
         self._subject_pronouns(doc)
         return doc
 
@@ -322,9 +325,10 @@ class ActorFinder:
                                     or (start > 0 and doc[start - 1].lower_ == "the")):
             return None
         pos = doc[start].idx
+        holders = _all_holders(self.reg, role, day)
         best, best_pos = None, None
         for actor in doc._.actors:
-            if actor["id"] not in reg_holders(self.reg, role, day):
+            if actor["id"] not in holders:
                 continue
             for m_start, _ in actor["mentions"]:
                 key = (m_start > pos, abs(pos - m_start))
@@ -354,7 +358,7 @@ class ActorFinder:
         return None
 
     # ---------------------------------------------------------------- unknown actors
-    def _unknown_entities(self, doc: Doc, taken: list[tuple[int, int]]) -> None:
+    def _unknown_entities(self, doc: Doc, taken: list[tuple[int, int]], kept: set) -> None:
         """PERSON/ORG entities outside the registry become slug actors, one per person per article."""
         pending = []
         places = [p["span"] for p in doc._.places or () if p.get("span")]
@@ -362,7 +366,10 @@ class ActorFinder:
         for ent in doc.ents:
             if ent.label_ not in UNKNOWN_LABELS:
                 continue
-            if any(s < ent.end_char and ent.start_char < e for s, e in taken):
+            if any(s < ent.end_char and ent.start_char < e for s, e in kept):
+                continue
+            core = len(_clean_name(ent, set()))  # without "the" and "'s"
+            if any(ent.start_char <= s and e <= ent.end_char and e - s >= core for s, e in taken):
                 continue
             if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent, text):
                 continue
@@ -415,12 +422,8 @@ class ActorFinder:
             if actor_id:
                 add_mention(doc, actor_id, token.idx, token.idx + len(token))
 
-    def _write(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
-        for start, end, actor_id in found:
-            add_mention(doc, actor_id, start, end)
 
-
-def reg_holders(reg: Registry, role: str, day) -> set[str]:
+def _all_holders(reg: Registry, role: str, day) -> set[str]:
     return set(reg.holders(role, None, day))
 
 
