@@ -32,7 +32,7 @@ MAX_OFFSET = 10**9  # beyond SQLite's needs, below its 64-bit integer limit
 Issue = Optional[str]
 
 
-def filters(date_from: Optional[str] = Query(None, pattern=DATE,
+async def filters(date_from: Optional[str] = Query(None, pattern=DATE,
                                              description="Articles dated on or after (YYYY[-MM[-DD]])."),
             date_to: Optional[str] = Query(None, pattern=DATE,
                                            description="Articles dated on or before."),
@@ -44,7 +44,7 @@ def filters(date_from: Optional[str] = Query(None, pattern=DATE,
     return Filters(date_from, date_to, actor, issue, source)
 
 
-def paging(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+async def paging(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
            ) -> tuple[int, int]:
     return limit, offset
 
@@ -106,7 +106,10 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     templates.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    def connection():
+    async def connection():
+        # Async on purpose, like the routes below: SQLite reads of a page take a few ms, and
+        # running them on the event loop avoids a threadpool hop per dependency and per route
+        # (40 threads contending for the GIL tripled latency under 50 clients; docs/web.md).
         with engine.connect() as conn:
             yield conn
 
@@ -148,12 +151,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     # ---------------------------------------------------------------------------- API
 
     @app.get("/api/articles", response_model=Page, tags=["ledger"])
-    def api_articles(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
+    async def api_articles(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Articles, newest first (without their text)."""
         return fast_json(queries.page(conn, queries.articles_query(f), *p))
 
     @app.get("/api/articles/{article_id}", tags=["ledger"])
-    def api_article(article_id: str, conn=Depends(connection)) -> dict[str, Any]:
+    async def api_article(article_id: str, conn=Depends(connection)) -> dict[str, Any]:
         """One article: its text and every actor, quote, act, time and place row."""
         found = queries.article(conn, article_id)
         if found is None:
@@ -161,12 +164,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return fast_json(found)
 
     @app.get("/api/actors", response_model=Page, tags=["ledger"])
-    def api_actors(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
+    async def api_actors(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Actors with the number of articles mentioning them."""
         return fast_json(queries.page(conn, queries.actors_query(f), *p))
 
     @app.get("/api/actors/{actor_id}", tags=["ledger"])
-    def api_actor(actor_id: str, conn=Depends(connection)) -> dict[str, Any]:
+    async def api_actor(actor_id: str, conn=Depends(connection)) -> dict[str, Any]:
         found = queries.actor(conn, actor_id)
         if found is None:
             raise HTTPException(404, f"no actor with id {actor_id!r}")
@@ -174,7 +177,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return fast_json(found)
 
     @app.get("/api/quotes", response_model=Page, tags=["ledger"])
-    def api_quotes(f: Filters = Depends(filters), p=Depends(paging),
+    async def api_quotes(f: Filters = Depends(filters), p=Depends(paging),
                    about: Optional[str] = Query(None, max_length=200,
                                                 description="Quotes about this actor (not by)."),
                    anonymity: Optional[Literal["named", "role", "anonymous", "unattributed"]] = None,
@@ -183,14 +186,14 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return fast_json(queries.page(conn, queries.quotes_query(f, about=about, anonymity=anonymity), *p))
 
     @app.get("/api/acts", response_model=Page, tags=["ledger"])
-    def api_acts(f: Filters = Depends(filters), p=Depends(paging),
+    async def api_acts(f: Filters = Depends(filters), p=Depends(paging),
                  type: Optional[str] = Query(None, max_length=50, description="Act type."),
                  conn=Depends(connection)):
         """Negotiation acts, newest article first, with their evidence."""
         return fast_json(queries.page(conn, queries.acts_query(f, act_type=type), *p))
 
     @app.get("/api/positions", response_model=Page, tags=["positions"])
-    def api_positions(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
+    async def api_positions(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Actor x issue: counts by act type, first/last seen, anonymous share, latest stance.
         Derived from the acts table at request time (naive; see docs/web.md)."""
         items = queries.positions(conn, f)
@@ -199,7 +202,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                           "items": items[offset:offset + limit]})
 
     def flag_route(kind: str):
-        def route(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
+        async def route(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
             result = queries.flags(conn, f)
             limit, offset = p
             return fast_json({"items": result[kind][offset:offset + limit],
@@ -214,7 +217,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         flag_route("contradictions"))
 
     @app.get("/api/timeline", tags=["positions"])
-    def api_timeline(f: Filters = Depends(filters), p=Depends(paging),
+    async def api_timeline(f: Filters = Depends(filters), p=Depends(paging),
                      conn=Depends(connection)) -> dict[str, Any]:
         """Acts on a time axis: the act's time if known, else its article's date."""
         events = queries.timeline(conn, f, limit=10_000)
@@ -223,7 +226,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                           "items": events[offset:offset + limit]})
 
     @app.get("/api/search", tags=["search"])
-    def api_search(q: str = Query(..., min_length=1, max_length=500), p=Depends(paging),
+    async def api_search(q: str = Query(..., min_length=1, max_length=500), p=Depends(paging),
                    conn=Depends(connection)) -> dict[str, Any]:
         """Full-text search over article titles, texts and quote contents (FTS5 on SQLite)."""
         return fast_json(queries.search(conn, q, limit=p[0], offset=p[1]))
@@ -245,7 +248,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, conn=Depends(connection)):
+    async def overview(request: Request, conn=Depends(connection)):
         flags = queries.flags(conn, Filters())
         return render(request, "overview.html",
                       articles=queries.page(conn, queries.articles_query(Filters()), 10, 0),
@@ -256,7 +259,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                       note=flags["note"])
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
-    def actor_page(request: Request, actor_id: str, conn=Depends(connection)):
+    async def actor_page(request: Request, actor_id: str, conn=Depends(connection)):
         found = queries.actor(conn, actor_id)
         if found is None:
             raise HTTPException(404, f"no actor with id {actor_id!r}")
@@ -270,29 +273,29 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                                                                            about=actor_id), 100, 0))
 
     @app.get("/issues/{issue}", response_class=HTMLResponse, include_in_schema=False)
-    def issue_page(request: Request, issue: str, conn=Depends(connection)):
+    async def issue_page(request: Request, issue: str, conn=Depends(connection)):
         matrix = queries.issue_matrix(conn, issue)
         return render(request, "issue.html", matrix=matrix, region_map=region_map(matrix))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(request: Request, conn=Depends(connection)):
+    async def timeline_page(request: Request, conn=Depends(connection)):
         events = queries.timeline(conn, Filters(), limit=2000)
         return render(request, "timeline.html", events=events, axis=time_axis(events))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: str, conn=Depends(connection)):
+    async def article_page(request: Request, article_id: str, conn=Depends(connection)):
         found = queries.article(conn, article_id)
         if found is None:
             raise HTTPException(404, f"no article with id {article_id!r}")
         return render(request, "article.html", article=found, hl=highlight(found))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def api_docs(request: Request):
+    async def api_docs(request: Request):
         """The OpenAPI spec rendered server-side (Swagger UI would load from a CDN)."""
         return render(request, "api.html", spec=app.openapi())
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = Query("", max_length=500),
+    async def search_page(request: Request, q: str = Query("", max_length=500),
                     conn=Depends(connection)):
         result = None
         error = None
