@@ -78,6 +78,14 @@ def fold(name: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
+def _strip_accents(name: str) -> str:
+    """'Tamil Nādu' -> 'Tamil Nadu': English text rarely keeps ISO's diacritics."""
+    if name.isascii():
+        return name
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def _is_latin(name: str) -> bool:
     return name.isascii() or not _NON_LATIN.search(name)
 
@@ -251,9 +259,8 @@ class Gazetteer:
             entry = {"name": display, "kind": "country", "code": code, "country": code,
                      "lat": lat, "lon": lon, "population": info.get("population") or 0,
                      "codes": [code]}
-            for name in names:
+            for name in names | {_strip_accents(n) for n in names}:
                 self.add(name, entry)
-                self.add(fold(name).title(), entry, match=False)
 
     def _region_names(self, raw: str) -> set[str]:
         """English-ish names of one ISO 3166-2 subdivision ('Adygeya, Respublika' -> 'Adygeya')."""
@@ -292,7 +299,7 @@ class Gazetteer:
             entry = {"name": display, "kind": "city" if city_like else "region", "code": code,
                      "country": cc, "lat": lat, "lon": lon, "population": 0, "codes": [code],
                      "admin1": code}
-            for name in names:
+            for name in names | {_strip_accents(n) for n in names}:
                 self.add(name, entry)
                 self.matched_admin.add((cc, fold(name)))
                 if cc == "US":
@@ -640,6 +647,17 @@ class PlaceFinder:
                 return False  # 'Hitachi', 'Honda' read as organisations: a town only if big
         return True
 
+    def _plausible_entity(self, text: str, label: str, n_tokens: int) -> bool:
+        """NER's GPE/LOC/FAC spans, kept when the gazetteer knows them (and they are not a
+        common word that only names some small town or foreign district: 'Centre', 'Police'),
+        or, unknown, when they are a multi-word GPE or a LOC. Unknown FACs (streets, halls) and
+        lone unknown GPEs (mostly misread people: 'Zelenskyy') are dropped."""
+        cands = self.gaz.lookup(text)
+        if cands:
+            generic = all(c["kind"] in ("city", "region") and not c.get("curated") for c in cands)
+            return not (generic and text in self.gaz.stopwords)
+        return label == "LOC" or (label == "GPE" and n_tokens > 1)
+
     def _spans(self, doc: Doc) -> list[tuple[int, int, str | None]]:
         """Character spans of candidate toponyms, longest first, without overlaps."""
         matches = self._scan(doc)
@@ -661,8 +679,9 @@ class PlaceFinder:
             if not tokens:
                 continue
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-            if ent.label_ == "GPE" and len(tokens) == 1 and not self.gaz.lookup(ent.text):
-                continue  # a lone unknown 'GPE' is more often a misread name ('Zelenskyy')
+            text = doc.text[start:end]
+            if not text[:1].isupper() or not self._plausible_entity(text, ent.label_, len(tokens)):
+                continue
             found.append((start, end, ent.label_))
             labels[(start, end)] = ent.label_
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
