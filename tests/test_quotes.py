@@ -284,3 +284,24 @@ def test_gold_speaker_actor_ids_where_actors_resolve(nlp):
             checked += 1
     if doc._.actors:
         assert checked > 0
+
+
+def test_gold_named_speakers_get_registry_ids(nlp):
+    """With the actors stage in place, named gold speakers resolve to the registry's ids (Downing
+    St -> united-kingdom, He -> volodymyr-zelenskyy), not to the local slug fallback."""
+    from parley.evaluation.polnear import Attribution, match
+
+    path = SHARED / "gold" / "dev" / "telegraph-2025-08-17.json"
+    if not path.exists():
+        pytest.skip("no gold article")
+    gold = json.loads(path.read_text("utf-8"))
+    text = gold["text"]
+    doc = nlp(text)
+    named = [q for q in gold["quotes"] if isinstance(q["speaker"], str)]
+    attributions = [Attribution(content=[(text.index(c), text.index(c) + len(c)) for c in q["content"]])
+                    for q in named]
+    pairs = {gi: pi for gi, pi, overlap in match(text, doc._.quotes, attributions) if overlap >= 0.8}
+    right = sum(doc._.quotes[pairs[gi]]["speaker"]["actor"] == q["speaker"]
+                for gi, q in enumerate(named) if gi in pairs)
+    assert right >= 0.9 * len(named), [(q["speaker"], doc._.quotes[pairs[gi]]["speaker"]["actor"])
+                                       for gi, q in enumerate(named) if gi in pairs]
