@@ -41,6 +41,8 @@ def lexicon() -> dict:
                         for p in data["patterns"]]
     data["lower_weekdays"] = {k.lower(): v for k, v in data["weekdays"].items()}
     data["lower_months"] = {k.lower(): v for k, v in data["months"].items()}
+    data["future_re"] = re.compile(r"(?<!\w)(?:%s)(?!\w)" % _alternation(data["future_markers"]),
+                                   re.I)
     data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
     return data
 
@@ -140,8 +142,8 @@ def _verb_direction(verb, data: dict) -> int:
     aux = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
     if any(a in ("will", "'ll", "’ll", "shall", "wo") for a in aux):
         return 1
-    window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text.lower()
-    if any(marker in window for marker in data["future_markers"] if " " in marker):
+    window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text
+    if data["future_re"].search(window):  # "plans to meet", "scheduled a meeting"
         return 1
     if verb.tag_ == "VB" and any(a in ("to", "could", "would", "should", "might", "may", "must",
                                        "can") for a in aux):
@@ -449,7 +451,10 @@ def _weekday(m, anchor, ctx, data):
         else:
             day = anchor + dt.timedelta(days=weekday - anchor.weekday())
     else:
-        direction = 1 if m.group("poss") and _future_noun_after(m, ctx, data) else ctx.direction()
+        if m.group("poss"):  # "Monday's talks" looks ahead, "Friday's attack" back
+            direction = 1 if _future_noun_after(m, ctx, data) else -1
+        else:
+            direction = ctx.direction()
         day = _weekday_date(anchor, weekday, direction or data["default_weekday_direction"])
     part = (m.group("part") or "").lower()
     if part in data["weekday_parts_with_suffix"]:
