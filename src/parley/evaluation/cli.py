@@ -28,15 +28,15 @@ def gold(
 
     from .gold import GoldError, default_gold_dir, evaluate_dir, miss_line, rows
 
-    console = Console()
+    console, errors = Console(), Console(stderr=True)
     directory = directory or default_gold_dir()
     if not directory.is_dir():
-        console.print(f"[red]error:[/] no gold folder at {directory}", highlight=False)
+        errors.print(f"[red]error:[/] no gold folder at {directory}", highlight=False)
         raise typer.Exit(2)
     try:
         golds, score = evaluate_dir(directory, predictions)
     except GoldError as error:
-        console.print(f"[red]error:[/] {error}", highlight=False)
+        errors.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
     table = Table(title=f"parley eval gold: {len(golds)} article(s) in {directory}")
     for column in ("metric", "P", "R", "F1 / share", "counts"):
