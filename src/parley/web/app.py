@@ -395,8 +395,8 @@ def stance_chart(acts: list[dict], width: int = 760, row: int = 34) -> dict:
             for day, issue, sign, act in points]
     import datetime as dt
 
-    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat()}
-             for d in sorted({low, high})]
+    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat(),
+              "anchor": "start" if d == low else "end"} for d in sorted({low, high})]
     return {"issues": [{"name": i, "y": 30 + n * row} for n, i in enumerate(issues)],
             "dots": dots, "width": width, "height": 50 + len(issues) * row, "ticks": ticks,
             "left": left, "right": right}
@@ -422,7 +422,8 @@ def time_axis(events: list[dict], width: int = 900) -> dict:
                      "href": f"/articles/{event['article_id']}#act-{event['act_id']}"})
     import datetime as dt
 
-    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat()} for d in sorted({low, high})]
+    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat(),
+              "anchor": "start" if d == low else "end"} for d in sorted({low, high})]
     return {"width": width, "height": 200, "dots": dots, "ticks": ticks}
 
 
