@@ -87,9 +87,21 @@ def test_capital_as_place_is_not_an_actor(nlp):
 
 
 def test_plural_demonym_as_agent_is_the_state(nlp):
-    doc = analyse(nlp, "The Russians rejected the plan, and talks with Ukrainians in Geneva stalled.")
+    doc = analyse(nlp, "The Russians rejected the plan. Volunteers brought food to Ukrainians in Geneva.")
     assert mentioned_as(doc, "russia") == ["Russians"]
     assert mentioned_as(doc, "ukraine") == []
+
+
+@pytest.mark.parametrize("text,agent", [
+    ("Talks with Washington stalled in March.", True),
+    ("Moscow is accused of breaking the truce.", True),
+    ("Beijing's trade tactics angered investors.", True),
+    ("Moscow's streets were empty on Sunday.", False),
+    ("London is the second stop on the tour.", False),
+])
+def test_capital_agent_rules(nlp, text, agent):
+    doc = analyse(nlp, text)
+    assert bool([a for a in doc._.actors if a["type"] in ("state", "organization")]) is agent
 
 
 def test_possessive_position_makes_a_capital_an_agent(nlp):

@@ -63,6 +63,9 @@ class Registry:
     honorifics: set[str] = field(default_factory=set)
     agent_possessions: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
+    passive_agent_verbs: set[str] = field(default_factory=set)
+    place_possessions: set[str] = field(default_factory=set)
+    relation_nouns: set[str] = field(default_factory=set)
     pronouns: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
     leader_roles: dict[str, str] = field(default_factory=dict)
@@ -156,6 +159,9 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.honorifics |= set(spec.get("honorifics") or ())
     reg.agent_possessions |= set(spec.get("agent_possessions") or ())
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
+    reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
+    reg.place_possessions |= set(spec.get("place_possessions") or ())
+    reg.relation_nouns |= set(spec.get("relation_nouns") or ())
     reg.pronouns.update(spec.get("pronouns") or {})
 
 
@@ -519,18 +525,29 @@ def _climb(token: Token) -> Token:
 
 
 def is_agent(span: Span, reg: Registry) -> bool:
-    """Subject of a verb, possessor of a position-type noun, or the "by"/"according to" source."""
+    """Whether a capital or seat acts as the government here (see docs/actors.md).
+
+    Subject of a verb other than "be"; passive subject of a verb done to governments ("Moscow is
+    accused"); possessor of anything but a place-type noun ("Beijing's tactics", not "Moscow's
+    streets"); the other party of a relation noun ("talks with Washington", "relations between
+    Harare and London"); the passive "by Kyiv" or "according to Washington".
+    """
     root = span.root
     if root.dep_ == "conj":
         root = _climb(root)
+    if span.start >= 2 and span.doc[span.start - 1].text == "," and span.doc[span.start - 2].pos_ == "PROPN":
+        return False  # "Tacoma, Washington": a place qualifying a place
     if root.dep_ in SUBJECT_DEPS:
-        return True
-    if root.dep_ == "poss" and (root.head.lower_ in reg.agent_possessions
-                                or root.head.lemma_.lower() in reg.agent_possessions):
-        return True
+        return root.head.lemma_ != "be"
+    if root.dep_ == "nsubjpass":
+        return root.head.lemma_ in reg.passive_agent_verbs
+    if root.dep_ == "poss":
+        return root.head.lemma_.lower() not in reg.place_possessions
     if root.dep_ == "pobj":
         prep = root.head
         if prep.dep_ == "agent" or (prep.lower_ == "to" and prep.head.lower_ == "according"):
+            return True
+        if prep.lower_ in ("with", "between", "and") and prep.head.lemma_.lower() in reg.relation_nouns:
             return True
     return False
 

@@ -1,7 +1,8 @@
 """Actor resolution on gold files: is every gold quote speaker and act agent found where it acts?
 
 `python -m parley.evaluation.actors_check [GOLD_DIR]` (default ../shared/gold/dev);
-`python -m parley.evaluation.actors_check --bench [N]`: the stage's cost on N BBC bench texts.
+`python -m parley.evaluation.actors_check --bench [N]`: the stage's cost on N BBC bench texts;
+`python -m parley.evaluation.actors_check --metonymy [N]`: capitals as government vs place (GWN).
 
 For each gold quote with a named speaker, the region is the paragraph holding its cue (else its
 first content segment); it counts as resolved when a predicted actor with the gold id has a
@@ -124,8 +125,49 @@ def bench(limit: int, chunk: int = 25) -> tuple[float, float, float]:
     return spent[0], spent[1], time.perf_counter() - started
 
 
+def metonymy(limit: int | None = None) -> dict:
+    """Capitals and seats in GeoWebNews (../shared/data/geo/GWN.xml): government or place?
+
+    Only toponyms whose text is one of the registry's capital/seat/building metonyms count; the
+    gold says `Metonymic` (the government: predicted right when the stage records an actor
+    mention there) or `Literal` (a place: right when it records none). Other GWN types
+    (modifiers, mixed, embedded) are left out as neither clearly one nor the other.
+    """
+    import xml.etree.ElementTree as ET
+
+    from parley.components.actors import load_registry
+    from parley.pipeline import load_model
+
+    path = Path(__file__).resolve().parents[4] / "shared" / "data" / "geo" / "GWN.xml"
+    reg = load_registry(None)
+    phrases = {p for p, _, kind in reg.phrases if kind in ("metonym", "building")}
+    nlp = load_model()
+    nlp.add_pipe("parley_actors", last=True)
+    counts = {"Metonymic": [0, 0], "Literal": [0, 0]}  # [predicted government, total]
+    for article in list(ET.parse(path).getroot().iter("article"))[:limit]:
+        text = article.findtext("text") or ""
+        wanted = [(int(t.findtext("start")), int(t.findtext("end")), t.findtext("type"))
+                  for t in article.iter("toponym")
+                  if t.findtext("type") in counts and text[int(t.findtext("start")):int(t.findtext("end"))] in phrases]
+        if not wanted:
+            continue
+        doc = nlp(text)
+        spans = [(s, e) for a in doc._.actors for s, e in a["mentions"]]
+        for start, end, kind in wanted:
+            counts[kind][0] += any(s < end and start < e for s, e in spans)
+            counts[kind][1] += 1
+    return counts
+
+
 def main(argv: list[str]) -> int:
     from parley.pipeline import load_pipeline
+
+    if argv[:1] == ["--metonymy"]:
+        counts = metonymy(int(argv[1]) if len(argv) > 1 else None)
+        met, lit = counts["Metonymic"], counts["Literal"]
+        print(f"GWN metonymic capitals/seats taken as the government: {met[0]}/{met[1]}; "
+              f"literal ones wrongly taken: {lit[0]}/{lit[1]}")
+        return 0
 
     if argv[:1] == ["--bench"]:
         limit = int(argv[1]) if len(argv) > 1 else 200
