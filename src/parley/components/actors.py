@@ -61,7 +61,6 @@ class Registry:
     titles: dict[str, str] = field(default_factory=dict)
     counterpart_sets: list[set[str]] = field(default_factory=list)
     honorifics: set[str] = field(default_factory=set)
-    agent_possessions: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
     place_possessions: set[str] = field(default_factory=set)
@@ -157,7 +156,6 @@ def _add_entries(reg: Registry, spec: dict) -> None:
         reg.titles.update({k.lower(): v for k, v in (spec.get(key) or {}).items()})
     reg.counterpart_sets += [set(s) for s in spec.get("counterpart_sets") or ()]
     reg.honorifics |= set(spec.get("honorifics") or ())
-    reg.agent_possessions |= set(spec.get("agent_possessions") or ())
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
     reg.place_possessions |= set(spec.get("place_possessions") or ())
