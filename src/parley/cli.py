@@ -149,6 +149,45 @@ def ingest(
 
 
 @app.command()
+def watch(
+    target: str = typer.Argument(..., help="Directory, feed file (.xml/.rss/.atom) or feed URL."),
+    db: str = typer.Option("sqlite:///parley.db", "--db", help="Ledger URL (or a SQLite file)."),
+    interval: float = typer.Option(30.0, "--interval", min=0.1, help="Seconds between polls."),
+    once: bool = typer.Option(False, "--once", help="Poll once and exit."),
+    settle: float = typer.Option(1.0, "--settle", min=0.0,
+                                 help="Leave files modified less than this many seconds ago "
+                                      "for the next poll."),
+    n_process: int = typer.Option(1, "--n-process", "-j", min=1, help="spaCy worker processes."),
+) -> None:
+    """Ingest new files or feed items as they appear (restart-safe: the ledger is the state)."""
+    import datetime as dt
+
+    from .ledger.store import LedgerError, open_ledger
+    from .pipeline import load_pipeline
+    from .watch import watch as run_watch
+
+    def report(problem: ReadProblem) -> None:
+        err.print(f"[red]error:[/] {problem}", highlight=False)
+
+    def round_done(stats) -> None:
+        now = dt.datetime.now().strftime("%H:%M:%S")
+        err.print(f"{now} {stats.new} new, {stats.skipped} already stored", highlight=False)
+
+    try:
+        engine = open_ledger(db)
+        total = run_watch(target, engine, load_pipeline, interval=interval, once=once,
+                          settle=settle, n_process=n_process, on_problem=report,
+                          on_round=round_done)
+    except LedgerError as error:
+        err.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2)
+    except KeyboardInterrupt:
+        err.print("stopped: every article committed so far is stored.", highlight=False)
+        raise typer.Exit(0)
+    err.print(f"{total.new} new, {total.skipped} already stored", highlight=False)
+
+
+@app.command()
 def serve(
     db: str = typer.Option("sqlite:///parley.db", "--db", help="Ledger URL (or a SQLite file)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
