@@ -140,3 +140,13 @@ def test_dev_gold_place_code_recall(nlp):
             hits += any(p["code"] == place["code"] and p["span"][0] < end and start < p["span"][1]
                         for p in records)
     assert total and hits / total >= 0.95
+
+
+def test_a_venue_of_talks_is_not_a_same_named_american_town():
+    gaz = gazetteer()
+    text = "The US and China held talks in Geneva, officials in Washington said."
+    mentions = [(4, 6), (11, 16), (31, 37), (52, 62)]
+    picks = resolve_mentions(gaz, text, mentions)
+    assert picks[2]["country"] == "CH"
+    local = "Geneva police in Kane County, Illinois, said the fire was out."
+    assert resolve_mentions(gaz, local, [(0, 6), (17, 28), (30, 38)])[0]["country"] == "US"

@@ -40,6 +40,7 @@ REGION_TYPE_WORDS = (
     "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
     "state", "district", "department", "respublika", "republic of", "autonomous republic",
 )
+CURATED_CITY_PRIOR = 8.0
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC"}
 CONNECTOR_WORDS = {"and", "or", ",", "&", "the", "of", "-", "'s", "’s"}
@@ -467,6 +468,8 @@ def _prior(cand: dict) -> float:
             score += 1.5
         if cand.get("code"):
             score += 0.5
+        if cand.get("curated"):  # listed by hand: a venue the news means (Geneva, not Geneva IL)
+            score = max(score, CURATED_CITY_PRIOR)
     else:
         score = KIND_PRIOR.get(kind, 5.0)
         if cand.get("county"):  # same-named counties: the one with more towns is likelier
