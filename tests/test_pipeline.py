@@ -44,3 +44,20 @@ def test_validation_catches_a_span_outside_the_text():
     errors = validation_errors(analysis)
     assert any("outside the text" in e for e in errors)
     assert any("the output says 'xyz'" in e for e in errors)
+
+
+def test_a_failing_stage_costs_its_output_not_the_article(nlp, monkeypatch):
+    from parley.pipeline import GuardedStage
+
+    [guard] = [proc for name, proc in nlp.pipeline if name == "parley_quotes"]
+    assert isinstance(guard, GuardedStage)
+
+    def broken(doc):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(guard, "component", broken)
+    articles = [Article(id="x", text="Kyiv rejected the plan, officials said.", date=None)]
+    [(_, analysis)] = list(analyse(articles, nlp))
+    assert analysis["quotes"] == []
+    assert any("parley_quotes failed" in w and "boom" in w for w in analysis["warnings"])
+    assert validation_errors(analysis) == []

@@ -40,4 +40,37 @@ def load_pipeline(registry: str | None = None) -> Language:
         if registry and spec["name"] == "parley_actors":
             config["extra_registry"] = registry
         nlp.add_pipe(spec["name"], config=config, **placement)
+    _guard_stages(nlp)
     return nlp
+
+
+class GuardedStage:
+    """Runs one Parley stage so that a bug on one article costs that stage's output, not the run.
+
+    The stage's output is emptied and the failure named in `doc._.stage_warnings`, which become
+    the analysis' `warnings`. Without this, spaCy drops (or raises on) the whole Doc, and an ingest
+    of 10,000 articles stops at the first odd one. The model's own pipes are not wrapped.
+    """
+
+    def __init__(self, name: str, component, attribute: str | None) -> None:
+        self.name, self.component, self.attribute = name, component, attribute
+
+    def __call__(self, doc):
+        try:
+            return self.component(doc)
+        except Exception as error:  # noqa: BLE001 -- any bug in a stage, reported per article
+            if self.attribute:
+                setattr(doc._, self.attribute, [])
+            doc._.stage_warnings = (doc._.stage_warnings or []) + [
+                f"{self.name} failed on this article ({type(error).__name__}: {error}); "
+                f"its output is left empty"]
+            return doc
+
+
+def _guard_stages(nlp: Language) -> None:
+    from .components import STAGE_ATTRIBUTES
+
+    for index, (name, component) in enumerate(nlp._components):
+        stage = name.removeprefix("parley_")
+        if name.startswith("parley_") and stage in STAGE_ATTRIBUTES:
+            nlp._components[index] = (name, GuardedStage(name, component, stage))
