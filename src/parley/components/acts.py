@@ -354,10 +354,12 @@ class _ActFinder:
             return
         if via_head and spec.get("needs_with") and not self._with_participant(trigger):
             return
+        objects = [c for c in trigger.children if c.dep_ == "dobj"] + [
+            g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+            for g in c.children if g.dep_ == "pobj"]
         if spec.get("object_must_be_actor") and any(
-                c.dep_ == "dobj" and not resolve_mention(self.doc, c.idx, c.idx + len(c))
-                for c in trigger.children):
-            return   # "meet its target", "meet demand": not a meeting
+                not resolve_mention(self.doc, c.idx, c.idx + len(c)) for c in objects):
+            return   # "meet its target", "met with scathing reviews": not a meeting
         modals = {c.lemma_.lower() for t in chain for c in t.children if c.dep_ == "aux"}
         if modals & set(spec.get("skip_modals") or []):
             return
@@ -572,7 +574,8 @@ class _ActFinder:
         ceasefire"): circumstances of the act, not what it is about."""
         heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
         return {t.i for h in heads for c in h.children
-                if c.dep_ == "prep" and c.lower_ in self.pack.circumstance_preps for t in c.subtree}
+                if c.dep_ in ("prep", "advmod") and c.lower_ in self.pack.circumstance_preps
+                for t in c.subtree}
 
     def _issues(self, trigger: Token, scope: list[Token], spec: dict):
         """[(issue, object, via_pronoun)]: every distinct strong issue, else the nearest weak."""
