@@ -166,7 +166,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     @app.get("/api/actors", response_model=Page, tags=["ledger"])
     async def api_actors(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
         """Actors with the number of articles mentioning them."""
-        return fast_json(queries.page(conn, queries.actors_query(f), *p))
+        return fast_json(queries.actors_page(conn, f, *p))
 
     @app.get("/api/actors/{actor_id}", tags=["ledger"])
     async def api_actor(actor_id: str, conn=Depends(connection)) -> dict[str, Any]:
@@ -253,7 +253,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return render(request, "overview.html",
                       articles=queries.page(conn, queries.articles_query(Filters()), 10, 0),
                       acts=queries.page(conn, queries.acts_query(Filters()), 15, 0),
-                      actors=queries.page(conn, queries.actors_query(Filters()), 20, 0),
+                      actors=queries.actors_page(conn, Filters(), 20, 0),
                       issues=queries.distinct(conn, queries.ACT.c.issue),
                       shifts=flags["shifts"][:10], contradictions=flags["contradictions"][:10],
                       note=flags["note"])
