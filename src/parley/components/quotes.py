@@ -55,6 +55,7 @@ def lexicon() -> dict:
         "mark_re": re.compile("[" + re.escape("".join(sorted(
             set(marks) | {c for cs in marks.values() for c in cs}))) + "]"),
         "min_uncued_words": int(data["min_uncued_words"]),
+        "xcomp_cues": frozenset(data["xcomp_cues"]),
         "colon_label_stopwords": frozenset(w.upper() for w in data["colon_label_stopwords"]),
         "min_cued_words": int(data["min_cued_words"]),
     }
@@ -311,7 +312,7 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
             if antecedent:
                 actor = resolve_mention(doc, *antecedent) or _slug(_text(doc)[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
-                "anonymity": "named" if actor else "unattributed"}
+                "anonymity": "named"}  # a pronoun stands for someone, resolved or not
     if (lemma in lex["role_nouns"] and subject.ent_type_ != "PERSON"
             and not any(t.pos_ == "PROPN" and t.lower_ not in lex["role_nouns"]
                         for t in doc.char_span(start, end, alignment_mode="expand") or [])):
@@ -552,6 +553,14 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
                 break
         if clause is not None:
             break
+    if clause is None and lemma in lex["xcomp_cues"]:
+        clause = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if clause is not None:
+            start, end = _clause_span(doc, clause)
+            if len(_text(doc)[start:end].split()) < 3:
+                return None
+            return _quote("indirect", [[start, end]], _cue_record(doc, verb),
+                          speaker_record(doc, _subject(verb)), 0.6)
     if clause is None:
         return _parenthetical(doc, verb, lex)
     has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)

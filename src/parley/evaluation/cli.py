@@ -115,7 +115,7 @@ def polnear(
 
         texts = [text for _, text, _ in scorer.load_split(data_dir, limit)]
         cost = scorer.stage_cost(texts, nlp, load_model())
-        typer.echo(f"Timing (s, best of 2): {cost}")
+        typer.echo(f"Timing (best of 2): {cost}")
     if json_path:
         Path(json_path).write_text(json.dumps({"polnear": result, "gold": gold_result,
                                                "timing": cost}, indent=2))
