@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 # Cities at or above this population are matched in running text; smaller ones are only used to
 # resolve spans that NER already calls GPE/LOC/FAC (keeps false alarms on common words down).
 MATCH_POPULATION = 15000
+ALTERNATE_POPULATION = MATCH_POPULATION
 ALTERNATE_MATCH_POPULATION = 1000000
 KIND_PRIOR = {"country": 10.0, "area": 8.5, "building": 8.5, "region": 6.0}
 REGION_TYPE_WORDS = (
@@ -225,8 +226,8 @@ class Gazetteer:
                 "capital": self.capitals.get(cc) == city["name"],
             }
             self.add(city["name"], entry, match=pop >= MATCH_POPULATION)
-            if pop < MATCH_POPULATION:
-                continue
+            if pop < ALTERNATE_POPULATION:
+                continue  # small towns' alternate names cost start-up time and rarely help
             alias = dict(entry, alternate=True)
             for alt in city.get("alternatenames") or ():
                 if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and _is_latin(alt):
@@ -625,7 +626,7 @@ class PlaceFinder:
         doc._.places = self.find(doc)
         return doc
 
-    def _keep_match(self, doc: Doc, start: int, end: int, covered: set[int]) -> bool:
+    def _keep_match(self, doc: Doc, start: int, end: int, covered: set[int]) -> bool | None:
         """A gazetteer hit inside a larger non-place entity ('George Washington', 'Washington
         Post') is not a place, unless the entity is only places and connectors ('Zaporizhzhia and
         Dnipropetrovsk' read as one ORG)."""
@@ -647,7 +648,7 @@ class PlaceFinder:
                 return False
             if ent and not any(c.get("capital") or (c.get("population") or 0) >= 500000
                                for c in cands):
-                return False  # 'Hitachi', 'Honda' read as organisations: a town only if big
+                return None  # 'Hitachi' read as an organisation: a town only if big or confirmed
         return True
 
     def _plausible_entity(self, text: str, label: str, n_tokens: int) -> bool:
@@ -665,10 +666,11 @@ class PlaceFinder:
         """Character spans of candidate toponyms, longest first, without overlaps."""
         matches = self._scan(doc)
         covered = {i for s, e in matches for i in range(s, e)}
-        found = []
+        found, maybe = [], []
         for s, e in matches:
-            if self._keep_match(doc, s, e, covered):
-                found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), None))
+            keep = self._keep_match(doc, s, e, covered)
+            if keep is not False:
+                (found if keep else maybe).append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), None))
         labels = {}
         for ent in doc.ents:
             if ent.label_ not in PLACE_LABELS:
@@ -687,6 +689,8 @@ class PlaceFinder:
                 continue
             found.append((start, end, ent.label_))
             labels[(start, end)] = ent.label_
+        confirmed = {doc.text[s:e] for s, e, _ in found}
+        found += [m for m in maybe if doc.text[m[0]:m[1]] in confirmed]  # 'in Fargo' ... 'Fargo said'
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         chosen, taken = [], []
         for start, end, label in found:
