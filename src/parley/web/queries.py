@@ -90,8 +90,13 @@ def cached(connection: Connection, name: str, f: "Filters", compute) -> Any:
 
 
 def page(connection: Connection, query, limit: int, offset: int) -> dict:
-    """One page of `query` plus the total count, in the envelope every list route returns."""
-    total = connection.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    """One page of `query` plus the total count, in the envelope every list route returns.
+
+    The total is cached per ledger state and query (a COUNT over a join is the costly half)."""
+    compiled = query.compile()
+    key = Filters(str(compiled), repr(sorted(compiled.params.items(), key=str)))
+    total = cached(connection, "count", key, lambda: connection.execute(
+        sa.select(sa.func.count()).select_from(query.subquery())).scalar())
     items = _rows(connection, query.limit(limit).offset(offset))
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
