@@ -196,7 +196,8 @@ def _subject(verb: Token) -> Token | None:
     """The speaker token of a cue verb: its subject, a passive agent, or a coordinated verb's."""
     for _ in range(3):
         for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS and child.lower_ not in {"it", "there"}:
+            if (child.dep_ in SUBJECT_DEPS and child.lower_ not in {"it", "there"}
+                    and not child.is_punct):  # markdown `**` misparsed as a subject
                 return child
         for child in verb.children:
             if child.dep_ == "agent":
