@@ -305,3 +305,11 @@ def test_gold_named_speakers_get_registry_ids(nlp):
                 for gi, q in enumerate(named) if gi in pairs)
     assert right >= 0.9 * len(named), [(q["speaker"], doc._.quotes[pairs[gi]]["speaker"]["actor"])
                                        for gi, q in enumerate(named) if gi in pairs]
+
+
+def test_another_points_to_the_first_source(nlp):
+    text = ("A diplomatic source said: \u201cThe delegations are preparing for the talks.\u201d\n"
+            "Another added: \u201cThe worst outcome would be a walkout on the first day.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert quotes[1]["speaker"]["another_of"] == quotes[0]["id"]
+    assert quotes[1]["speaker"]["kind_of"] == "A diplomatic source"

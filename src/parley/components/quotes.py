@@ -663,6 +663,17 @@ def colon_credits(doc: Doc) -> list[dict]:
     return found
 
 
+def _link_another(quote: dict, previous: dict | None) -> None:
+    """`Another added:` after `A diplomatic source said:` is a second source of that kind: the
+    descriptor stays as written, `another_of` (an extra field) names the earlier quote and
+    `kind_of` its descriptor."""
+    descriptor = quote["speaker"]["anonymous"] or ""
+    if previous is None or not re.match(r"(?i)(another|a second|a third|one other)\b", descriptor):
+        return
+    quote["speaker"]["another_of"] = previous["id"]
+    quote["speaker"]["kind_of"] = previous["speaker"]["anonymous"]
+
+
 @Language.component("parley_quotes")
 def find_quotes(doc: Doc) -> Doc:
     """Direct, partial and indirect quotes, ordered by position, ids `q1`, `q2`, ..."""
@@ -673,8 +684,12 @@ def find_quotes(doc: Doc) -> Doc:
               if not any(s < q["segments"][0][1] and q["segments"][0][0] < e for s, e in credited)]
     quotes = credits + direct + indirect_quotes(doc, quoted, credits + direct)
     quotes.sort(key=lambda q: q["segments"][0][0])
+    previous_anonymous = None
     for number, quote in enumerate(quotes, 1):
         quote["id"] = f"q{number}"
+        _link_another(quote, previous_anonymous)
+        if quote["speaker"]["anonymity"] == "anonymous":
+            previous_anonymous = quote
     doc._.quotes = quotes
     for key in (TEXT_KEY, "parley_quotes_proper", "parley_quotes_resolve_failed"):
         doc.user_data.pop(key, None)
