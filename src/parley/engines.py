@@ -15,6 +15,8 @@ import dataclasses
 import itertools
 import json
 import logging
+import os
+import resource
 from typing import Iterable, Iterator
 
 from .reading import Article
@@ -39,7 +41,21 @@ class ParleyActor:
         articles = [Article(**json.loads(record)) for record in batch["article"]]
         analyses = [json.dumps(analysis, ensure_ascii=False)
                     for _, analysis in analyse(articles, self.nlp, batch_size=self.batch_size)]
-        return {"i": list(batch["i"]), "analysis": analyses}
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        count = len(analyses)
+        return {"i": list(batch["i"]), "analysis": analyses, "pid": [os.getpid()] * count,
+                "cpu_s": [usage.ru_utime + usage.ru_stime] * count,
+                "peak_rss_mb": [usage.ru_maxrss // 1024] * count}
+
+
+#: pid -> (CPU seconds, peak RSS MB) of every Ray actor seen by this process, as the actors
+#: reported them with their last batch (model load included): bench/scale.py reads it.
+WORKER_STATS: dict[int, tuple[float, int]] = {}
+
+
+def _note_worker(pid: int, cpu: float, rss: int) -> None:
+    old_cpu, old_rss = WORKER_STATS.get(pid, (0.0, 0))
+    WORKER_STATS[pid] = (max(old_cpu, cpu), max(old_rss, rss))
 
 
 def start_ray(address: str | None = None, workers: int = 2) -> None:
@@ -75,6 +91,7 @@ def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: in
                 batch_size=batch_size, batch_format="numpy", num_cpus=1,
                 compute=ray.data.ActorPoolStrategy(size=workers))
             for row in dataset.iter_rows():
+                _note_worker(int(row["pid"]), float(row["cpu_s"]), int(row["peak_rss_mb"]))
                 yield chunk[int(row["i"])], json.loads(row["analysis"])
 
     return run
