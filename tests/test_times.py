@@ -61,6 +61,11 @@ def test_possessive_weekday_before_an_event_noun_looks_ahead(times_nlp):
     assert rec["text"] == "Friday"  # the possessive is not part of the span
 
 
+def test_possessive_weekday_before_adjective_and_event_noun_looks_ahead(times_nlp):
+    text = "We are preparing for Monday’s crucial meeting with the president."
+    assert value_of(times_nlp, text, "Monday")["value"] == "2025-08-18"
+
+
 def test_possessive_weekday_before_other_nouns_does_not_look_ahead(times_nlp):
     # "Friday's attack" is not a forward-looking noun: past tense wins.
     rec = value_of(times_nlp, "Officials condemned Friday's attack.", "Friday")

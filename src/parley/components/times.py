@@ -465,8 +465,9 @@ def _weekday(m, anchor, ctx, data):
 def _future_noun_after(m, ctx, data) -> bool:
     if ctx.doc is None:
         return True
-    following = re.match(r"\s*(?:[\w-]+\s+)?(\w+)", ctx.doc.text[m.end():m.end() + 40])
-    return bool(following) and following.group(1).lower() in data["future_nouns"]
+    # The noun, or the one after an adjective: "Monday's talks", "Monday's crucial talks"
+    words = re.findall(r"[\w-]+", ctx.doc.text[m.end():m.end() + 40])[:2]
+    return any(word.lower() in data["future_nouns"] for word in words)
 
 
 def _season(m, anchor, ctx, data):
