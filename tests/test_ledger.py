@@ -186,6 +186,33 @@ def test_unusable_database_is_a_clear_error_without_traceback(tmp_path, url, exp
     assert junk.read_bytes() == b"this is not sqlite" * 100
 
 
+def test_disk_full_is_a_clear_error(tmp_path):
+    """SQLITE_FULL (here: max_page_count reached) stops the run; committed articles stay."""
+    from parley.ledger.store import LedgerError
+
+    engine = open_ledger(f"sqlite:///{tmp_path / 'full.db'}")
+    with engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+
+    @sa.event.listens_for(engine, "connect")
+    def _cap(dbapi_connection, _record):  # a "disk" with 4 free pages
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 4}")
+
+    engine.dispose()
+    articles = [Article(id=f"big-{n}", text=("Talks on fishing quotas resumed. " * 400) + str(n))
+                for n in range(20)]
+    analyser = lambda batch: ((a, synthetic(a, "fishing quotas")) for a in batch)  # noqa: E731
+    with pytest.raises(LedgerError, match="full"):
+        ingest(articles, engine, analyser=analyser)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        stored = connection.exec_driver_sql("SELECT count(*) FROM articles").scalar()
+        orphans = connection.exec_driver_sql(
+            "SELECT count(*) FROM quotes WHERE article_id NOT IN (SELECT id FROM articles)").scalar()
+    assert stored < len(articles) and orphans == 0
+    engine.dispose()
+
+
 def test_db_upgrade_and_search_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     runner = CliRunner()

@@ -165,6 +165,23 @@ def test_writer_that_lost_the_race_skips(pg_url, tmp_path):
     engine.dispose()
 
 
+def test_read_only_database_is_a_clear_error(pg_url, tmp_path):
+    from parley.ledger.store import LedgerError
+
+    _, articles = _articles(tmp_path, count=2, prefix="ro")
+    engine = open_ledger(pg_url)
+    database = sa.engine.make_url(pg_url).database
+    with engine.connect() as connection:
+        connection.exec_driver_sql(
+            f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+        connection.commit()
+    engine.dispose()  # new connections are read-only
+    with pytest.raises(LedgerError, match="read-only"):
+        ingest(articles, engine, analyser=_synthetic_analyser)
+    assert counts(engine)["articles"] == 0
+    engine.dispose()
+
+
 def _assert_each_once(url: str, expected_ids: set[str]) -> None:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
