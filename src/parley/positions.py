@@ -195,7 +195,8 @@ class Position:
         dates = sorted(r["date"] for r in reports if r.get("date"))
         counts: dict[str, int] = {}
         for statement in self.statements:
-            counts[statement.type] = counts.get(statement.type, 0) + 1
+            label = statement.type + (" (neg)" if statement.polarity == "negative" else "")
+            counts[label] = counts.get(label, 0) + 1
         return {
             "actor": self.actor, "issue": self.issue, "regions": list(self.regions),
             "stance": {1: "for", -1: "against", 0: "none"}[self.stance],
