@@ -66,3 +66,44 @@ def test_ray_ingest_matches_local_ingest(tmp_path, ray_cluster):
     assert again.skipped == len(articles)
     local.dispose()
     distributed.dispose()
+
+
+def _kill_one_actor() -> int | None:
+    """SIGKILL one live ParleyActor process of the local cluster; its pid, or None."""
+    import signal
+
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if cmdline.startswith(b"ray::") and b"ParleyActor" in cmdline:
+            os.kill(int(entry.name), signal.SIGKILL)
+            return int(entry.name)
+    return None
+
+
+def test_ray_worker_killed_mid_run_every_article_stored_once(tmp_path, ray_cluster):
+    """kill -9 of a worker actor after the first article is stored: Ray Data restarts the actor
+    and retries its batch; the driver stores each article exactly once."""
+    from parley.engines import ray_analyser
+    from test_ledger import make_records
+
+    articles = [Article(**record) for record in make_records(12, prefix="rk")]
+    engine = open_ledger(str(tmp_path / "ray-kill.db"))
+    killed = []
+
+    def progress(stats) -> None:
+        if stats.new >= 1 and not killed:
+            killed.append(_kill_one_actor())
+
+    stats = ingest(articles, engine, analyser=ray_analyser(workers=2, batch_size=1),
+                   on_progress=progress)
+    assert killed and killed[0] is not None
+    assert (stats.new, stats.failed) == (len(articles), 0)
+    with engine.connect() as connection:
+        ids = list(connection.scalars(sa.text("SELECT id FROM articles")))
+    assert sorted(ids) == sorted(a.id for a in articles)
+    engine.dispose()
