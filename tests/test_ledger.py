@@ -246,3 +246,25 @@ def test_migration_renders_for_postgresql_without_the_sqlite_fts_part():
     assert all(f"CREATE TABLE {t} " in ddl for t in TABLES)
     assert '"end" INTEGER' in ddl  # reserved word quoted
     assert "fts5" not in ddl and "TRIGGER" not in ddl
+
+
+def test_two_concurrent_ingests_on_one_sqlite_file_store_each_article_once(tmp_path, parley_bin):
+    """Write transactions begin IMMEDIATE, so the second process waits for the lock (busy
+    timeout) instead of failing with "database is locked", then skips what the first stored."""
+    import os
+    import subprocess
+
+    source = write_jsonl(tmp_path / "race.jsonl", make_records(12, prefix="race"))
+    db = tmp_path / "race.db"
+    open_ledger(f"sqlite:///{db}").dispose()
+    env = dict(os.environ, PARLEY_LEDGER_WRITE_DELAY="0.05")
+    command = [parley_bin, "ingest", source, "--db", str(db)]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=240)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    new = [int(stderr.strip().splitlines()[-1].split(" new")[0]) for stderr in outputs]
+    assert sum(new) == 12, outputs
+    engine = open_ledger(f"sqlite:///{db}")
+    assert counts(engine)["articles"] == 12
+    engine.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from .. import __version__
 from ..reading import JSONL_SUFFIXES, Article, ReadProblem, iter_files
-from .store import LedgerError, stored_hashes, write_article
+from .store import WRITE, LedgerError, stored_hashes, write_article
 
 #: Seconds to sleep inside each article's transaction, after its first row is written. A test
 #: hook only: it makes `kill -9` land mid-transaction in `tests/test_ingest_resume.py`.
@@ -100,7 +100,8 @@ def _store(engine: Engine, article: Article, analysis: dict, stats: IngestStats,
            on_problem: Callable[[ReadProblem], None], delay: float) -> None:
     """Write one article in its own transaction; a bad record is reported, a bad database fatal."""
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection, \
+                connection.execution_options(**WRITE).begin():
             replaced = write_article(connection, article, analysis, __version__)
             if delay:
                 time.sleep(delay)

@@ -92,8 +92,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: Execution option for write transactions: on SQLite they start with BEGIN IMMEDIATE, taking
+#: the write lock first (waiting up to busy_timeout), because a WAL transaction that reads first
+#: and writes after another process committed fails at once with "database is locked".
+WRITE = {"parley_write": True}
+
+
 def _begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get("parley_write")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_ledger_engine(url: str) -> Engine:
@@ -178,6 +185,7 @@ def write_article(connection: Connection, article: Article, analysis: dict,
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                            {"key": article.id})
+
     stored = connection.execute(
         sa.select(articles.c.content_hash).where(articles.c.id == article.id)).first()
     if stored is not None and stored.content_hash == article.content_hash:
