@@ -245,3 +245,55 @@ def test_timebank_sample_scores_above_a_floor():
 
     result = evaluate(SHARED / "data" / "timex", limit=10, corpora=["timebank"])
     assert result["timebank"]["value"]["f1"] > 0.6
+
+
+# ------------------------------------------------------------------------------ added rules
+
+
+def test_the_year_is_the_article_year_and_a_fiscal_year_a_duration(times_nlp):
+    text = "Sales for the year rose. Profit in the year ended June 30 fell."
+    assert value_of(times_nlp, text, "for the year")["value"] == "2025"
+    fiscal = value_of(times_nlp, text, "the year ended")
+    assert (fiscal["type"], fiscal["value"]) == ("duration", "P1Y")
+
+
+def test_the_year_before_is_not_the_article_year(times_nlp):
+    record = value_of(times_nlp, "Imports doubled from the year before.", "the year before")
+    assert record is None or record["value"] != "2025"
+
+
+def test_the_day_is_the_day_last_named(times_nlp):
+    text = "Shares slid on Friday and the index closed the day 2% lower."
+    assert value_of(times_nlp, text, "the day")["value"] == "2025-08-15"
+    assert value_of(times_nlp, "The index closed the day higher.", "the day")["value"] == SUNDAY
+
+
+def test_years_in_words(times_nlp):
+    text = "In nineteen ninety-six the plant closed; it reopens by the year two thousand."
+    assert value_of(times_nlp, text, "nineteen ninety-six")["value"] == "1996"
+    assert value_of(times_nlp, text, "two thousand")["value"] == "2000"
+    assert value_of(times_nlp, "He paid nineteen ninety dollars.", "nineteen") is None
+    month = value_of(times_nlp, "It began in January nineteen ninety-seven.", "January")
+    assert month["value"] == "1997-01"
+
+
+def test_holidays(times_nlp):
+    # Thanksgiving 2024 was November 28; Christmas Day ahead counts three times as far
+    assert value_of(times_nlp, "He arrived on Thanksgiving Day.", "Thanksgiving")["value"] \
+        == "2024-11-28"
+    assert value_of(times_nlp, "They meet next Christmas Day.", "Christmas")["value"] \
+        == "2025-12-25"
+
+
+def test_clock_time_then_weekday_is_one_time_of_that_day(times_nlp):
+    text = "He was taken at 10 p.m. Wednesday, police said."
+    record = value_of(times_nlp, text, "10 p.m.")
+    assert record["value"] == "2025-08-13T22:00"
+    assert record["text"] == "10 p.m. Wednesday"
+
+
+def test_current_and_recent_are_references(times_nlp):
+    text = "The current talks follow recent clashes."
+    assert value_of(times_nlp, text, "current")["value"] == "PRESENT_REF"
+    assert value_of(times_nlp, text, "recent")["value"] == "PAST_REF"
+    assert value_of(times_nlp, "In recent months talks stalled.", "recent months")["value"] == "PXM"

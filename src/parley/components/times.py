@@ -73,6 +73,7 @@ def _fill(regex: str, data: dict) -> str:
         "FUZZY": _alternation(data["fuzzy_shifts"]),
         "SETWORD": _alternation(data["set_words"]),
         "REFERENCE": _alternation(data["references"]),
+        "HOLIDAY": _alternation(data["holidays"]),
     }
     for name, alternation in slots.items():
         regex = regex.replace("{%s}" % name, f"(?:{alternation})")
@@ -616,6 +617,52 @@ def _reference(m, anchor, ctx, data):
     return "date", data["references"][word]
 
 
+def _the_year(m, anchor, ctx, data):
+    """"The year": the article's year; before "ended/ending" a fiscal year's length (P1Y)."""
+    if m.group("ended"):
+        return "duration", "P1Y"
+    return ("date", str(anchor.year)) if anchor else None
+
+
+def _the_day(m, anchor, ctx, data):
+    """"The day": the article's date here; `_the_day_refers_back` then takes the day the text
+    last named, the day the story is about ("fell 3% on Monday ... by the end of the day")."""
+    return ("date", anchor.isoformat()) if anchor else None
+
+
+def _spelled_year(m, anchor, ctx, data):
+    """"nineteen ninety-six" -> 1996, "the year two thousand" -> 2000 (transcribed speech)."""
+    century = re.sub(r"\s+", " ", m.group("century").lower())
+    base = 2000 if century == "two thousand" else data["numbers"][century] * 100
+    rest = _number(m.group("rest")) if m.group("rest") else 0
+    return None if rest is None else ("date", str(base + int(rest)))
+
+
+def _holiday(m, anchor, ctx, data):
+    """A named holiday: its date in the year nearest the anchor (past preferred), or the
+    previous/next one after "last"/"next"."""
+    rule = data["holidays"][re.sub(r"\s+", " ", m.group("name"))]
+    if anchor is None:
+        return ("date", f"XXXX-{rule[0]:02d}-{rule[1]:02d}") if len(rule) == 2 else None
+    shift = data["shifts"].get((m.group("shift") or "").lower(), 0)
+    dates = [_holiday_date(rule, year) for year in (anchor.year - 1, anchor.year, anchor.year + 1)]
+    if shift < 0:
+        day = max(d for d in dates if d < anchor)
+    elif shift > 0:
+        day = min(d for d in dates if d > anchor)
+    else:
+        day = min(dates, key=lambda d: 3 * (d - anchor).days if d > anchor else (anchor - d).days)
+    return "date", day.isoformat()
+
+
+def _holiday_date(rule: list, year: int) -> dt.date:
+    if len(rule) == 2:
+        return dt.date(year, rule[0], rule[1])
+    month, weekday, n = rule
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
 _RULES = {
     "month_day_year": _month_day_year, "month_year": _month_year, "iso_date": _iso_date,
     "month_only": _month_only, "decade": _decade, "year": _year, "quarter": _quarter,
@@ -625,12 +672,14 @@ _RULES = {
     "shifted_unit": _shifted_unit, "ago": _ago, "duration": _duration,
     "duration_vague": _duration_vague, "every": _every, "every_weekday": _every_weekday,
     "set_word": _set_word, "clock": _clock, "noon": _noon, "reference": _reference,
+    "the_year": _the_year, "the_day": _the_day, "spelled_year": _spelled_year,
+    "holiday": _holiday,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
 _DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
             "clock", "noon", "quarter", "quarter_shift", "season", "definite_quarter",
-             "year_ago"}
+             "year_ago", "the_year", "the_day", "holiday"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,9 +721,65 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
                 kind, value = again
                 used = "utterance"
         records.append({"span": [start, end], "text": text[start:end], "type": kind,
-                        "value": value, "anchor": used})
+                        "value": value, "anchor": used, "rule": rule})
     _year_ago_quarters(text, records)
-    return records
+    _the_day_refers_back(records)
+    records = _clock_with_weekday(text, records)
+    return _month_with_spelled_year(text, records)
+
+
+_OF_GAP = re.compile(r",?\s+(?:of\s+)?")
+
+
+def _month_with_spelled_year(text: str, records: list[dict]) -> list[dict]:
+    """"January nineteen ninety-seven", "the winter of nineteen ninety-four": a month or season
+    followed by a year in words is that month/season of that year (one expression)."""
+    merged: list[dict] = []
+    for record in records:
+        prev = merged[-1] if merged else None
+        if (prev is not None and record.get("rule") == "spelled_year"
+                and prev.get("rule") in ("month_only", "season")
+                and _OF_GAP.fullmatch(text, prev["span"][1], record["span"][0])):
+            start, end = prev["span"][0], record["span"][1]
+            suffix = prev["value"].split("-", 1)[1]
+            merged[-1] = {**prev, "span": [start, end], "text": text[start:end],
+                          "value": f"{record['value']}-{suffix}"}
+            continue
+        merged.append(record)
+    return merged
+
+
+def _the_day_refers_back(records: list[dict]) -> None:
+    """"The day" is the day the text last named (a day-precise date before it), else the
+    article date: news says "on Monday ... stocks closed the day down 2%"."""
+    last_day = None
+    for record in records:
+        if record.get("rule") == "the_day" and last_day is not None:
+            record["value"] = last_day
+        elif re.fullmatch(r"\d{4}-\d\d-\d\d", record["value"]):
+            last_day = record["value"]
+
+
+# A clock time followed by its day: "10 p.m. Wednesday", "noon Thursday", "9 a.m. EST Tuesday".
+_CLOCK_DAY_GAP = re.compile(r"(?:\s+(?:[A-Z]{2,4}T|UTC|GMT))?,?\s+(?:on\s+)?")
+
+
+def _clock_with_weekday(text: str, records: list[dict]) -> list[dict]:
+    """Merge a clock time and the day that follows it into one time of that day, as TimeML
+    annotates them ("10 p.m. Wednesday" -> 1998-02-11T22:00, not the article date's 22:00)."""
+    merged: list[dict] = []
+    for record in records:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev["type"] == "time" and "T" in prev["value"]
+                and re.fullmatch(r"\d{4}-\d\d-\d\d", record["value"])
+                and _CLOCK_DAY_GAP.fullmatch(text, prev["span"][1], record["span"][0])):
+            clock = prev["value"].split("T", 1)[1]
+            start, end = prev["span"][0], record["span"][1]
+            merged[-1] = {**prev, "span": [start, end], "text": text[start:end],
+                          "value": f"{record['value']}T{clock}"}
+            continue
+        merged.append(record)
+    return merged
 
 
 def _year_ago_quarters(text: str, records: list[dict]) -> None:
