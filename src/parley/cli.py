@@ -137,6 +137,9 @@ def ingest(
                                           help="Ray cluster: auto or ray://host:10001 "
                                                "(default: start a local one)."),
     workers: int = typer.Option(2, "--workers", min=1, help="Ray worker actors."),
+    window: int = typer.Option(20_000, "--window", min=1,
+                               help="Ray: articles per Dataset (one actor-pool start each; "
+                                    "use ~1,000,000 for a backfill)."),
 ) -> None:
     """Store articles and their analyses in the ledger (idempotent; re-run to resume)."""
     from .ledger.command import run_ingest
@@ -144,7 +147,8 @@ def ingest(
     problems = Problems()
     stats = run_ingest(problems, paths, db, err, n_process=n_process,
                        registry=str(registry) if registry else None, limit=limit,
-                       engine_name=engine.value, address=address, workers=workers)
+                       engine_name=engine.value, address=address, workers=workers,
+                       window=window)
     problems.finish(stats.new, "stored")
 
 

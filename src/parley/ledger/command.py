@@ -26,7 +26,8 @@ PROGRESS_MIN_ARTICLES = 5
 
 def run_ingest(problems, paths: list[str], db: str, console: Console, *, n_process: int = 1,
                registry: str | None = None, limit: int | None = None, engine_name: str = "local",
-               address: str | None = None, workers: int = 2) -> IngestStats:
+               address: str | None = None, workers: int = 2,
+               window: int | None = None) -> IngestStats:
     """Ingest `paths` into `db`; read problems go to `problems` (the CLI's `Problems`).
 
     Exits 2 with one line on stderr when the database cannot be used, 130 on Ctrl-C (what was
@@ -61,7 +62,9 @@ def run_ingest(problems, paths: list[str], db: str, console: Console, *, n_proce
             if engine_name == "ray":
                 from ..engines import ray_analyser
 
-                analyser = ray_analyser(address=address, workers=workers, registry=registry)
+                options = {"window": window} if window else {}
+                analyser = ray_analyser(address=address, workers=workers, registry=registry,
+                                        **options)
             stats = ingest(articles, engine, lambda: _load_pipeline(registry), n_process=n_process,
                            analyser=analyser, on_problem=report, on_progress=update)
     except LedgerError as error:
