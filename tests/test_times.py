@@ -297,3 +297,16 @@ def test_current_and_recent_are_references(times_nlp):
     assert value_of(times_nlp, text, "current")["value"] == "PRESENT_REF"
     assert value_of(times_nlp, text, "recent")["value"] == "PAST_REF"
     assert value_of(times_nlp, "In recent months talks stalled.", "recent months")["value"] == "PXM"
+
+
+def test_clock_in_utc_gets_z_and_the_day_of_its_sentence(times_nlp):
+    text = "The plane flew on Friday, taking off at 18:00 UTC from the base."
+    assert value_of(times_nlp, text, "18:00")["value"] == "2025-08-15T18:00Z"
+    assert value_of(times_nlp, "Talks resumed at 9:30 this morning.", "9:30")["value"] \
+        == "2025-08-17T09:30"
+
+
+def test_us_numeric_date(times_nlp):
+    assert value_of(times_nlp, "The deal was signed on 7/8/07 in Ohio.", "7/8/07")["value"] \
+        == "2007-07-08"
+    assert value_of(times_nlp, "Odds were 3/4/5 at best.", "3/4/5") is None

@@ -336,8 +336,13 @@ def _month_year(m, anchor, ctx, data):
 
 
 def _iso_date(m, anchor, ctx, data):
+    year = int(m.group("year"))
+    if len(m.group("year")) == 2:  # "7/8/07": the century nearest the article (or 2000s)
+        base = (anchor.year if anchor else 2000) // 100 * 100
+        year = min((base - 100 + year, base + year, base + 100 + year),
+                   key=lambda y: abs(y - (anchor.year if anchor else 2000)))
     try:
-        return "date", dt.date(int(m.group("year")), int(m.group("month")),
+        return "date", dt.date(year, int(m.group("month")),
                                int(m.group("day"))).isoformat()
     except ValueError:
         return None
@@ -603,7 +608,8 @@ def _clock(m, anchor, ctx, data):
     if hour > 23:
         return None
     day = anchor.isoformat() if anchor else "XXXX-XX-XX"
-    return "time", f"{day}T{hour:02d}:{minute:02d}"
+    utc = "Z" if (m.groupdict().get("zone") or "") in ("UTC", "GMT") else ""
+    return "time", f"{day}T{hour:02d}:{minute:02d}{utc}"
 
 
 def _noon(m, anchor, ctx, data):
@@ -725,7 +731,25 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
     _year_ago_quarters(text, records)
     _the_day_refers_back(records)
     records = _clock_with_weekday(text, records)
+    _clock_on_named_day(text, records)
     return _month_with_spelled_year(text, records)
+
+
+def _clock_on_named_day(text: str, records: list[dict]) -> None:
+    """A clock time in a sentence that names a day is a time of that day, not of the article
+    date: "the jet flew on Tuesday, taking off at 18:00 UTC" -> Tuesday's 18:00. The nearest
+    day-precise date in the same sentence wins."""
+    days = [r for r in records if re.fullmatch(r"\d{4}-\d\d-\d\d", r["value"])]
+    for record in records:
+        if record.get("rule") not in ("clock", "noon") or "T" not in record["value"]:
+            continue
+        start, end = record["span"]
+        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+        right = min(i if i >= 0 else len(text) for i in (text.find(". ", end), text.find("\n", end)))
+        near = [d for d in days if left < d["span"][0] and d["span"][1] <= right + 1]
+        if near:
+            day = min(near, key=lambda d: min(abs(d["span"][0] - end), abs(start - d["span"][1])))
+            record["value"] = day["value"] + "T" + record["value"].split("T", 1)[1]
 
 
 _OF_GAP = re.compile(r",?\s+(?:of\s+)?")
@@ -776,7 +800,7 @@ def _clock_with_weekday(text: str, records: list[dict]) -> list[dict]:
             clock = prev["value"].split("T", 1)[1]
             start, end = prev["span"][0], record["span"][1]
             merged[-1] = {**prev, "span": [start, end], "text": text[start:end],
-                          "value": f"{record['value']}T{clock}"}
+                          "value": f"{record['value']}T{clock}", "rule": "clock_day"}
             continue
         merged.append(record)
     return merged
