@@ -310,3 +310,28 @@ def test_us_numeric_date(times_nlp):
     assert value_of(times_nlp, "The deal was signed on 7/8/07 in Ohio.", "7/8/07")["value"] \
         == "2007-07-08"
     assert value_of(times_nlp, "Odds were 3/4/5 at best.", "3/4/5") is None
+
+
+def test_fiscal_and_full_year(times_nlp):
+    text = "Sales for the full year rose; the current fiscal year looks weaker."
+    assert value_of(times_nlp, text, "the full year")["value"] == "2025"
+    assert value_of(times_nlp, text, "current fiscal year")["value"] == "2025"
+
+
+def test_near_term_is_future_ref(times_nlp):
+    assert value_of(times_nlp, "Rates may rise in the near term.", "near term")["value"] \
+        == "FUTURE_REF"
+
+
+def test_weekday_after_until_is_ahead_unless_the_verb_is_past(times_nlp):
+    # Sunday article: "until Friday" with a present verb is the coming Friday
+    assert value_of(times_nlp, "The talks continue until Friday.", "Friday")["value"] \
+        == "2025-08-22"
+    # a past perfect keeps it behind (nearest Friday: two days before)
+    assert value_of(times_nlp, "Until Friday, they had not named him.", "Friday")["value"] \
+        == "2025-08-15"
+
+
+def test_possessive_weekday_in_a_past_sentence_looks_back(times_nlp):
+    text = "In Friday's debate, the senator attacked his rival."
+    assert value_of(times_nlp, text, "Friday")["value"] == "2025-08-15"

@@ -43,6 +43,8 @@ def lexicon() -> dict:
     data["lower_months"] = {k.lower(): v for k, v in data["months"].items()}
     data["future_re"] = re.compile(r"(?<!\w)(?:%s)(?!\w)" % _alternation(data["future_markers"]),
                                    re.I)
+    data["future_preposition_re"] = re.compile(
+        r"(?<!\w)(?:%s)\s+(?:on\s+)?$" % _alternation(data["future_prepositions"]), re.I)
     data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
     return data
 
@@ -457,15 +459,28 @@ def _weekday(m, anchor, ctx, data):
         else:
             day = anchor + dt.timedelta(days=weekday - anchor.weekday())
     else:
-        if m.group("poss"):  # "Monday's talks" looks ahead, "Friday's attack" back
+        direction = ctx.direction()
+        if _future_preposition_before(m, ctx, data):
+            # "closed until Friday", "as early as Tuesday": ahead, unless the verb is past
+            # ("had filed reports by Wednesday"), where the nearest one is taken
+            direction = 1 if direction >= 0 else 0
+        elif m.group("poss") and direction >= 0:
+            # "Monday's talks" looks ahead, "Friday's attack" back; a past verb wins
+            # ("In Sunday's debate, he attacked ...")
             direction = 1 if _future_noun_after(m, ctx, data) else -1
-        else:
-            direction = ctx.direction()
         day = _weekday_date(anchor, weekday, direction or data["default_weekday_direction"])
     part = (m.group("part") or "").lower()
     if part in data["weekday_parts_with_suffix"]:
         return "date", f"{day.isoformat()}T{data['parts_of_day'][part]}"
     return "date", day.isoformat()
+
+
+def _future_preposition_before(m, ctx, data) -> bool:
+    """A weekday right after "until", "by", "as early as" is a deadline or plan: the next one."""
+    if ctx.doc is None:
+        return False
+    before = ctx.doc.text[max(0, m.start() - 25):m.start()]
+    return bool(data["future_preposition_re"].search(before))
 
 
 def _future_noun_after(m, ctx, data) -> bool:
