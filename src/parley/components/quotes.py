@@ -58,7 +58,28 @@ def lexicon() -> dict:
         "xcomp_cues": frozenset(data["xcomp_cues"]),
         "colon_label_stopwords": frozenset(w.upper() for w in data["colon_label_stopwords"]),
         "min_cued_words": int(data["min_cued_words"]),
+        "learned_cues": learned_cues(**data["polnear_cues"]),
+        "learned_strong": float(data["polnear_cues"]["strong_precision"]),
+        "complement_precision": float(data["polnear_cues"]["complement_precision"]),
+        "min_complement_words": int(data["polnear_cues"]["min_complement_words"]),
+        "hypothetical_aux": frozenset(data["polnear_cues"]["hypothetical_aux"]),
     }
+
+
+def learned_cues(min_count: int, min_precision: float, **_thresholds) -> dict[str, float]:
+    """Verb lemmas learned from PolNeAR train (`data/quotes_cues_polnear.tsv`): lemma -> the share
+    of its tokens that were gold attribution cues there, for lemmas seen as a cue `min_count`
+    times with at least `min_precision`. They widen indirect speech only (a clausal complement
+    still required); below `strong_precision` they need a `that` clause, like the weak cues."""
+    text = resources.files("parley.data").joinpath("quotes_cues_polnear.tsv").read_text("utf-8")
+    found = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) != 5 or parts[1] != "VERB" or not parts[2].isdigit():
+            continue
+        if int(parts[2]) >= min_count and float(parts[4]) >= min_precision:
+            found[parts[0]] = float(parts[4])
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,7 +545,7 @@ def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) 
     for token in doc:
         if token.dep_ == "prep" and token.lower_ == "according":
             record = _according_to(doc, token)
-        elif _is_cue_verb(token):
+        elif _is_cue_verb(token) or _is_learned_cue(token, lex):
             record = _reported_clause(doc, token, lex)
         else:
             continue
@@ -537,6 +558,19 @@ def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) 
             continue
         found.append(record)
     return found
+
+
+def _is_learned_cue(token: Token, lex: dict) -> bool:
+    """A verb whose lemma was an attribution cue often enough in PolNeAR train."""
+    return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in lex["learned_cues"]
+
+
+def _is_weak(lemma: str, lex: dict) -> bool:
+    """Weak cues need a `that` clause: the listed ones, and learned lemmas that were a cue less
+    often than `strong_precision` in PolNeAR train."""
+    if lemma in lex["weak_cue_verbs"]:
+        return True
+    return lemma not in lex["cue_verbs"] and lex["learned_cues"].get(lemma, 1.0) < lex["learned_strong"]
 
 
 def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
@@ -562,10 +596,15 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
                 return None
             return _quote("indirect", [[start, end]], _cue_record(doc, verb),
                           speaker_record(doc, _subject(verb)), 0.6)
+    if (clause is None and lemma not in lex["cue_verbs"]
+            and lex["learned_cues"].get(lemma, 0.0) >= lex["complement_precision"]):
+        record = _complement(doc, verb, lex)
+        if record is not None:
+            return record
     if clause is None:
         return _parenthetical(doc, verb, lex)
     has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
-    if lemma in lex["weak_cue_verbs"] and not has_that and clause.i > verb.i:
+    if _is_weak(lemma, lex) and not has_that and clause.i > verb.i:
         return None
     if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
         return None
@@ -574,6 +613,45 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
+
+
+COMPLEMENT_DEPS = {"dobj", "xcomp", "prep", "oprd", "dative", "attr", "acomp", "ccomp"}
+
+
+def _complement(doc: Doc, verb: Token, lex: dict) -> dict | None:
+    """`X criticized Rubio for opposing ...`, `X called for more troops`, `X declined to comment`:
+    PolNeAR also attributes the object of a verb that was a cue often enough in train (its
+    content is what the verb's object phrase says). Taken only when the verb has a subject and
+    the complement right after it has `min_complement_words` words or more. Speech verbs from
+    `cue_verbs` are left out (their object is the addressee: `told the Telegraph`)."""
+    subject = _subject(verb)
+    if subject is None or any(c.dep_ == "aux" and c.lower_ in lex["hypothetical_aux"]
+                              for c in verb.children):
+        return None  # `X will reject Y` is a prediction about X, not something X said
+    parts = []
+    for child in verb.rights:
+        if child.dep_ in COMPLEMENT_DEPS:
+            parts.append(child)
+        elif child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis"}:
+            break
+    if not parts:
+        return None
+    through = None
+    first = parts[0]
+    if first.dep_ == "prep" and first.i == verb.i + 1 and len(parts) == 1:
+        # `called for X`: the preposition belongs to the cue, its object is the content
+        pobj = next((c for c in first.children if c.dep_ in {"pobj", "pcomp"}), None)
+        if pobj is None:
+            return None
+        through, parts = first.idx + len(first), [pobj]
+    tokens = [t for part in parts for t in part.subtree]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    if len([t for t in tokens if not t.is_punct]) < lex["min_complement_words"]:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return _quote("indirect", [[start, end]], _cue_record(doc, verb, through),
+                  speaker_record(doc, subject), 0.5)
 
 
 def _comma_before(doc: Doc, verb: Token) -> bool:

