@@ -335,3 +335,13 @@ def test_weekday_after_until_is_ahead_unless_the_verb_is_past(times_nlp):
 def test_possessive_weekday_in_a_past_sentence_looks_back(times_nlp):
     text = "In Friday's debate, the senator attacked his rival."
     assert value_of(times_nlp, text, "Friday")["value"] == "2025-08-15"
+
+
+def test_a_second_before_a_noun_is_the_ordinal(times_nlp):
+    assert value_of(times_nlp, "A second group of rebels crossed.", "second") is None
+    assert value_of(times_nlp, "It lasted a second, no more.", "a second")["value"] == "PT1S"
+
+
+def test_year_before_quarter(times_nlp):
+    text = "Profit fell from the 1998 third quarter."
+    assert value_of(times_nlp, text, "third quarter")["value"] == "1998-Q3"

@@ -396,8 +396,9 @@ def _year(m, anchor, ctx, data):
 
 def _quarter(m, anchor, ctx, data):
     q = data["ordinals"][m.group("ord").lower()]
-    if m.group("year"):
-        return "date", f"{m.group('year')}-Q{q}"
+    year = m.group("year") or m.group("pre")  # "the third quarter of 1988", "the 1988 third quarter"
+    if year:
+        return "date", f"{year}-Q{q}"
     if anchor is None:
         return "date", f"XXXX-Q{q}"
     current = (anchor.month - 1) // 3 + 1
@@ -583,12 +584,24 @@ def _duration(m, anchor, ctx, data):
             return "date", str(anchor.year // 10 - 1)
         year, month = _shift_months(anchor.year, anchor.month, -1)
         return "date", f"{year:04d}-{month:02d}"
+    if unit == "second" and num and num.lower() in ("a", "one") and _noun_follows(m, ctx):
+        return None  # "a second group", "a second A380": the ordinal, not a duration
     number = _number(num) if num else 1
     if num and num.lower() in ("a", "an") and not m.group("shift"):
         before = (ctx.doc.text if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
         if re.search(r"\b(?:once|twice|times|per)\s*$", before, re.I):
             return "set", _duration_value(1, unit, data)
     return "duration", _duration_value(number, unit, data)
+
+
+def _noun_follows(m, ctx) -> bool:
+    """The word after the match is a noun or number ("a second term"), not "ago", "or", ","."""
+    if ctx.doc is None:
+        return False
+    span = ctx.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    if span is None or span.end >= len(ctx.doc):
+        return False
+    return ctx.doc[span.end].pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
 
 
 def _duration_vague(m, anchor, ctx, data):
