@@ -345,3 +345,17 @@ def test_a_second_before_a_noun_is_the_ordinal(times_nlp):
 def test_year_before_quarter(times_nlp):
     text = "Profit fell from the 1998 third quarter."
     assert value_of(times_nlp, text, "third quarter")["value"] == "1998-Q3"
+
+
+def test_month_with_this_last_next_year(times_nlp):
+    text = "Talks began in June last year and resume in April next year."
+    assert value_of(times_nlp, text, "June")["value"] == "2024-06"
+    assert value_of(times_nlp, text, "April")["value"] == "2026-04"
+
+
+def test_bare_month_after_future_verb_is_the_next_one(times_nlp):
+    # August article: "will join in April" is next April, "joined in April" this year's
+    assert value_of(times_nlp, "The three states will join in April.", "April")["value"] \
+        == "2026-04"
+    assert value_of(times_nlp, "The three states joined in April.", "April")["value"] \
+        == "2025-04"
