@@ -313,3 +313,43 @@ def test_another_points_to_the_first_source(nlp):
     doc, quotes = quotes_of(nlp, text)
     assert quotes[1]["speaker"]["another_of"] == quotes[0]["id"]
     assert quotes[1]["speaker"]["kind_of"] == "A diplomatic source"
+
+
+# --- cues learned from PolNeAR train (data/quotes_cues_polnear.tsv) -------------------------
+
+
+def test_learned_cues_load_from_derived_statistics():
+    from parley.components.quotes import lexicon
+
+    learned = lexicon()["learned_cues"]
+    assert "accuse" in learned and "criticize" in learned  # frequent cues in PolNeAR train
+    assert "the" not in learned and "be" not in learned
+    assert all(0.0 < p <= 1.0 for p in learned.values())
+
+
+def test_enclosed_cue_reports_the_sentence(nlp):
+    doc, quotes = quotes_of(nlp, "The harbour deal, the mayor said, would bring four hundred new jobs "
+                                 "to the valley.")
+    quote = only(quotes, "indirect")
+    content = " ".join(seg_texts(doc, quote))
+    assert content.startswith("The harbour deal") and "four hundred new jobs" in content
+    assert "said" not in content and len(quote["segments"]) == 2
+    assert mention(doc, quote) == "the mayor"
+
+
+def test_object_of_a_learned_cue_is_attributed(nlp):
+    doc, quotes = quotes_of(nlp, "Senator Alma Ruiz criticized the trade minister for delaying the "
+                                 "fishing agreement.")
+    quote = only(quotes, "indirect")
+    assert "the trade minister for delaying" in seg_texts(doc, quote)[0]
+    assert quote["cue"]["text"] == "criticized"
+    assert mention(doc, quote) == "Senator Alma Ruiz"
+
+
+@pytest.mark.parametrize("text", [
+    "The delegation will criticize the proposal at the summit next week.",  # a prediction
+    "Mayor Tom Pell told the Daily Courier about his garden.",  # the addressee is no content
+])
+def test_no_object_attribution(nlp, text):
+    _, quotes = quotes_of(nlp, text)
+    assert quotes == []
