@@ -359,3 +359,9 @@ def test_bare_month_after_future_verb_is_the_next_one(times_nlp):
         == "2026-04"
     assert value_of(times_nlp, "The three states joined in April.", "April")["value"] \
         == "2025-04"
+
+
+def test_quarter_of_this_or_next_year_is_one_expression(times_nlp):
+    text = "Net fell in this year's second quarter and may recover in the first quarter of next year."
+    found = times(times_nlp, text)
+    assert [r["value"] for r in found] == ["2025-Q2", "2026-Q1"]

@@ -425,6 +425,14 @@ def _quarter(m, anchor, ctx, data):
     return "date", f"{year}-Q{q}"
 
 
+def _quarter_of_shifted_year(m, anchor, ctx, data):
+    """"this year's third quarter" -> 2025-Q3, "the first quarter of next year" -> 2026-Q1."""
+    if anchor is None:
+        return None
+    q = data["ordinals"][m.group("ord").lower()]
+    return "date", f"{anchor.year + data['shifts'][m.group('shift').lower()]}-Q{q}"
+
+
 def _quarter_shift(m, anchor, ctx, data):
     if anchor is None:
         return None
@@ -727,13 +735,14 @@ _RULES = {
     "set_word": _set_word, "clock": _clock, "noon": _noon, "reference": _reference,
     "the_year": _the_year, "the_day": _the_day, "spelled_year": _spelled_year,
     "holiday": _holiday, "month_shift_year": _month_shift_year,
+    "quarter_of_shifted_year": _quarter_of_shifted_year,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
 _DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
             "clock", "noon", "quarter", "quarter_shift", "season", "definite_quarter",
              "year_ago", "the_year", "the_day", "holiday",
-            "month_shift_year"}
+            "month_shift_year", "quarter_of_shifted_year"}
 
 
 # --------------------------------------------------------------------------------------------
