@@ -365,3 +365,9 @@ def test_quarter_of_this_or_next_year_is_one_expression(times_nlp):
     text = "Net fell in this year's second quarter and may recover in the first quarter of next year."
     found = times(times_nlp, text)
     assert [r["value"] for r in found] == ["2025-Q2", "2026-Q1"]
+
+
+def test_election_day_is_the_tuesday_after_the_first_monday(times_nlp):
+    # 2022: November 1 was a Tuesday, Election Day November 8
+    assert value_of(times_nlp, "Voters went out on Election Day.", "Election Day",
+                    date="2022-11-20")["value"] == "2022-11-08"

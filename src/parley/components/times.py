@@ -719,8 +719,8 @@ def _holiday(m, anchor, ctx, data):
 def _holiday_date(rule: list, year: int) -> dt.date:
     if len(rule) == 2:
         return dt.date(year, rule[0], rule[1])
-    month, weekday, n = rule
-    first = dt.date(year, month, 1)
+    month, weekday, n, earliest = (list(rule) + [1])[:4]  # n-th weekday on or after `earliest`
+    first = dt.date(year, month, earliest)
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
 
 
