@@ -59,6 +59,7 @@ def lexicon() -> dict:
         "colon_label_stopwords": frozenset(w.upper() for w in data["colon_label_stopwords"]),
         "min_cued_words": int(data["min_cued_words"]),
         "learned_cues": learned_cues(**data["polnear_cues"]),
+        "learned_min_count": int(data["polnear_cues"]["min_count"]),
         "learned_strong": float(data["polnear_cues"]["strong_precision"]),
         "complement_precision": float(data["polnear_cues"]["complement_precision"]),
         "min_complement_words": int(data["polnear_cues"]["min_complement_words"]),

@@ -413,7 +413,39 @@ def write_cue_statistics(path: Path, rows, min_count: int = 3) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
-if __name__ == "__main__":  # python -m parley.evaluation.polnear cues
+def tune_cues(nlp, grid, every: int = 12) -> list[dict]:
+    """Headline and exact-span F1 on every `every`-th PolNeAR TRAIN document for each
+    `(min_precision, strong_precision, complement_precision)` of the learned cues: how the
+    thresholds in `data/quotes.yaml` were chosen (dev is never used for this). The texts are
+    parsed once; only the quotes stage is re-run per setting."""
+    from ..components import quotes
+
+    documents = load_split(DEFAULT_DIR.parent / "train")[::every]
+    parsed = list(nlp.pipe([text for _, text, _ in documents], batch_size=8))
+
+    class _Rerun:
+        def pipe(self, texts, batch_size=8):
+            for doc in parsed:
+                yield quotes.find_quotes(doc)
+
+    rows = []
+    try:
+        for low, strong, complement in grid:
+            quotes.lexicon.cache_clear()
+            lex = quotes.lexicon()
+            lex["learned_cues"] = quotes.learned_cues(lex["learned_min_count"], low)
+            lex["learned_strong"], lex["complement_precision"] = strong, complement
+            result = evaluate(documents, _Rerun())
+            rows.append({"min_precision": low, "strong_precision": strong,
+                         "complement_precision": complement, "learned": len(lex["learned_cues"]),
+                         "headline": result["headline"],
+                         "exact_f1": {k: v["f1"] for k, v in result["exact_span"].items()}})
+    finally:
+        quotes.lexicon.cache_clear()
+    return rows
+
+
+if __name__ == "__main__":  # python -m parley.evaluation.polnear cues|tune
     import sys
 
     import spacy
@@ -423,3 +455,11 @@ if __name__ == "__main__":  # python -m parley.evaluation.polnear cues
         out = Path(__file__).resolve().parents[1] / "data" / "quotes_cues_polnear.tsv"
         write_cue_statistics(out, cue_statistics(DEFAULT_DIR.parent / "train", tagger))
         print(out)
+    elif sys.argv[1:] == ["tune"]:
+        from ..pipeline import load_pipeline
+
+        off = 1.1  # above any precision: the learned cues switched off
+        grid = [(off, off, off), (0.4, 0.5, 0.7), (0.4, 0.5, 0.6), (0.4, 0.5, 0.5),
+                (0.4, 0.5, 0.4), (0.3, 0.5, 0.3)]
+        for row in tune_cues(load_pipeline(), grid):
+            print(json.dumps(row))
