@@ -353,3 +353,11 @@ def test_object_of_a_learned_cue_is_attributed(nlp):
 def test_no_object_attribution(nlp, text):
     _, quotes = quotes_of(nlp, text)
     assert quotes == []
+
+
+def test_cue_noun_with_that_clause(nlp):
+    doc, quotes = quotes_of(nlp, "The governor repeated her assertion that the new bridge will open "
+                                 "before the winter.")
+    quote = only(quotes)
+    assert "the new bridge will open" in seg_texts(doc, quote)[0]
+    assert quote["cue"]["text"] == "assertion"

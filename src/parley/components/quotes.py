@@ -60,6 +60,8 @@ def lexicon() -> dict:
         "min_cued_words": int(data["min_cued_words"]),
         "learned_cues": learned_cues(**data["polnear_cues"]),
         "learned_min_count": int(data["polnear_cues"]["min_count"]),
+        "learned_nouns": learned_cues(data["polnear_cues"]["min_count"],
+                                      data["polnear_cues"]["noun_precision"], "NOUN"),
         "learned_strong": float(data["polnear_cues"]["strong_precision"]),
         "complement_precision": float(data["polnear_cues"]["complement_precision"]),
         "min_complement_words": int(data["polnear_cues"]["min_complement_words"]),
@@ -67,7 +69,7 @@ def lexicon() -> dict:
     }
 
 
-def learned_cues(min_count: int, min_precision: float, **_thresholds) -> dict[str, float]:
+def learned_cues(min_count: int, min_precision: float, pos: str = "VERB", **_thresholds) -> dict[str, float]:
     """Verb lemmas learned from PolNeAR train (`data/quotes_cues_polnear.tsv`): lemma -> the share
     of its tokens that were gold attribution cues there, for lemmas seen as a cue `min_count`
     times with at least `min_precision`. They widen indirect speech only (a clausal complement
@@ -76,7 +78,7 @@ def learned_cues(min_count: int, min_precision: float, **_thresholds) -> dict[st
     found = {}
     for line in text.splitlines():
         parts = line.split("\t")
-        if line.startswith("#") or len(parts) != 5 or parts[1] != "VERB" or not parts[2].isdigit():
+        if line.startswith("#") or len(parts) != 5 or parts[1] != pos or not parts[2].isdigit():
             continue
         if int(parts[2]) >= min_count and float(parts[4]) >= min_precision:
             found[parts[0]] = float(parts[4])
@@ -548,6 +550,8 @@ def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) 
             record = _according_to(doc, token)
         elif _is_cue_verb(token) or _is_learned_cue(token, lex):
             record = _reported_clause(doc, token, lex)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in lex["learned_nouns"]:
+            record = _noun_clause(doc, token)
         else:
             continue
         if record is None:
@@ -559,6 +563,25 @@ def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) 
             continue
         found.append(record)
     return found
+
+
+def _noun_clause(doc: Doc, noun: Token) -> dict | None:
+    """`his assertion that ...`, `X voiced the concern that ...`: a cue noun learned from PolNeAR
+    train with a `that` clause; the speaker is its possessor, else the subject of the verb it
+    is the object of."""
+    clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp", "appos"} and c.i > noun.i
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None or not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        return None
+    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if speaker is None and noun.dep_ in {"dobj", "pobj"}:
+        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+        speaker = _subject(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    start, end = _clause_span(doc, clause)
+    if len(_text(doc)[start:end].split()) < 3:
+        return None
+    cue = {"text": noun.text, "span": [noun.idx, noun.idx + len(noun)]}
+    return _quote("indirect", [[start, end]], cue, speaker_record(doc, speaker), 0.5)
 
 
 def _is_learned_cue(token: Token, lex: dict) -> bool:
