@@ -361,3 +361,16 @@ def test_cue_noun_with_that_clause(nlp):
     quote = only(quotes)
     assert "the new bridge will open" in seg_texts(doc, quote)[0]
     assert quote["cue"]["text"] == "assertion"
+
+
+def test_exact_span_normalisation_strips_marks_per_segment():
+    """PolNeAR keeps the marks on each piece of a split quote; the contract's segments drop them.
+    The exact-span comparison must see both as the same content (and `that “...”` as `...`)."""
+    from parley.evaluation.polnear import _normal
+
+    text = "\u201cThe road is open,\u201d she said. \u201cWe will drive.\u201d He said that \u201cit rains.\u201d"
+    gold = [(0, 19), (30, 47)]
+    predicted = [(1, 17), (31, 45)]
+    assert _normal(text, gold) == _normal(text, predicted) == "the road is open we will drive"
+    clause = text.index("that")
+    assert _normal(text, [(clause, len(text))]) == _normal(text, [(clause + 6, len(text) - 2)])

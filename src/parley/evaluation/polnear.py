@@ -92,10 +92,24 @@ def _chars(text: str, spans) -> set[int]:
             if not text[i].isspace() and text[i] not in MARKS}
 
 
+EDGE = " \u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019'.,;:!?"
+
+
 def _normal(text: str, spans) -> str:
-    joined = " ".join(text[s:e] for s, e in sorted(spans))
-    joined = re.sub(r"\s+", " ", joined).strip(" \u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019'.,;:!?")
-    return re.sub(r"^that\s+", "", joined, flags=re.I).lower()
+    """One role's spans as a comparable string: per span, whitespace collapsed, surrounding marks
+    and punctuation stripped and a leading `that` dropped (then stripped again: `that “...”`).
+
+    Per span, not only around the joined string: a split quote `“A,” he said. “B.”` is two gold
+    Content spans that each keep their marks, while the contract's segments exclude them, so
+    stripping only the outer ends left `a,” “b` against `a, b` (every multi-segment direct quote
+    missed exactly, and so did every `that “...”` clause, whose mark was left behind `that`)."""
+    parts = []
+    for s, e in sorted(spans):
+        part = re.sub(r"\s+", " ", text[s:e]).strip(EDGE)
+        part = re.sub(r"^that\s+", "", part, flags=re.I).strip(EDGE)
+        if part:
+            parts.append(part)
+    return " ".join(parts).lower()
 
 
 def _prediction_content(quote: dict) -> list[tuple[int, int]]:
