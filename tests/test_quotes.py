@@ -374,3 +374,18 @@ def test_exact_span_normalisation_strips_marks_per_segment():
     assert _normal(text, gold) == _normal(text, predicted) == "the road is open we will drive"
     clause = text.index("that")
     assert _normal(text, [(clause, len(text))]) == _normal(text, [(clause + 6, len(text) - 2)])
+
+
+def test_double_apostrophe_quote_continues_after_cue_sentence(nlp):
+    """`''A,'' he said. ''B.''` (two apostrophes as the mark) is one quote, as with `"`."""
+    doc, quotes = quotes_of(nlp, "The council met late. ''Bridges are costly,'' he said. ''In this "
+                                 "case, I am glad that the town paid.''")
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["Bridges are costly,", "In this case, I am glad that the town paid."]
+
+
+def test_double_apostrophe_split_quote(nlp):
+    doc, quotes = quotes_of(nlp, "''The river is high,'' Mr. Dole said, ''unless the dam holds for "
+                                 "another week.''")
+    quote = only(quotes)
+    assert len(quote["segments"]) == 2 and mention(doc, quote) == "Mr. Dole"

@@ -468,7 +468,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
                 between = _text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
-                if nxt and "\n" not in between and len(between) < 60 and between.rstrip().endswith(","):
+                between = between.rstrip(" '\u2018\u201c\"")  # `''` opens with two characters
+                if nxt and "\n" not in between and len(between) < 60 and between.endswith(","):
                     segments += [list(_content_end(_text(doc), s, e)) for s, e, _ in nxt]
                     words += sum(len(_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
@@ -514,10 +515,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
 
 def _sentence_prefix(doc: Doc, open_at: int) -> bool:
     """Whether words of the same sentence precede the opening mark (a mid-sentence quotation)."""
-    span = doc.char_span(open_at - 1, open_at, alignment_mode="expand")
-    if span is None:
+    span = doc.char_span(open_at, open_at + 1, alignment_mode="expand")
+    if span is None or not len(span):
         return False
-    sent = span[0].sent
+    sent = span[0].sent  # the quoted words' sentence (the parser may hang a `''` mark on the last)
     prefix = _text(doc)[sent.start_char:open_at - 1]
     return bool(re.search(r"\w", prefix)) and not prefix.rstrip().endswith((":", ","))
 
