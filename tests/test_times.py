@@ -236,6 +236,14 @@ def test_timeml_reader_offsets_match_the_text(tmp_path):
     assert counts["strict"] == counts["relaxed"] == counts["value"] == 1
 
 
+def test_creation_time_in_day_month_year_order_is_read():
+    from parley.evaluation.timex import _iso_day
+
+    assert _iso_day("2009-02-03T10:00") == "2009-02-03"
+    assert _iso_day("03-02-2009") == "2009-02-03"
+    assert _iso_day("sometime") is None
+
+
 @pytest.mark.slow
 def test_timebank_sample_scores_above_a_floor():
     """A few TimeBank documents: value F1 should stay well above a trivial system."""

@@ -126,8 +126,14 @@ def _attr(tag: str, name: str) -> str | None:
 
 
 def _iso_day(value: str | None) -> str | None:
+    """The day of a creation time: ISO 8601, or DD-MM-YYYY, the order one MEANTIME file writes
+    its creation time in ("03-02-2009" for a dateline "February 03, 2009"); before, that file
+    got no article date and none of its relative expressions could be valued."""
     match = re.match(r"(\d{4}-\d\d-\d\d)", value or "")
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    match = re.fullmatch(r"(\d\d)-(\d\d)-(\d{4})", value or "")
+    return f"{match.group(3)}-{match.group(2)}-{match.group(1)}" if match else None
 
 
 def _clean(gold: dict, text: str) -> dict | None:
