@@ -379,3 +379,33 @@ def test_election_day_is_the_tuesday_after_the_first_monday(times_nlp):
     # 2022: November 1 was a Tuesday, Election Day November 8
     assert value_of(times_nlp, "Voters went out on Election Day.", "Election Day",
                     date="2022-11-20")["value"] == "2022-11-08"
+
+
+def test_headline_weekday_does_not_join_the_dateline_below_it(times_nlp):
+    text = "Border crossing to stay shut until Friday\nAugust 17, 2025\nThe crossing stays shut."
+    found = times(times_nlp, text)
+    assert [(r["text"], r["value"]) for r in found][:2] == [
+        ("Friday", "2025-08-22"), ("August 17, 2025", "2025-08-17")]
+
+
+def test_modal_passive_looks_ahead(times_nlp):
+    # February article: "should be completed in October" is this October, not last year's
+    text = "The sale of the plant should be completed in October."
+    assert value_of(times_nlp, text, "October", date="2025-02-10")["value"] == "2025-10"
+
+
+def test_until_looks_ahead_even_after_a_past_verb_and_across_a_clock_time(times_nlp):
+    text = "The vote was postponed until Tuesday."
+    assert value_of(times_nlp, text, "Tuesday")["value"] == "2025-08-19"
+    text = "The ministry gave the families until 9 a.m. Tuesday to leave."
+    assert value_of(times_nlp, text, "9 a.m.")["value"] == "2025-08-19T09:00"
+
+
+def test_weekday_after_an_infinitive_under_a_past_verb_is_past(times_nlp):
+    text = "The company agreed to buy the plant Friday."
+    assert value_of(times_nlp, text, "Friday")["value"] == "2025-08-15"
+    # but a plan looks ahead, and a full stop after the weekday does not change the verb
+    assert value_of(times_nlp, "The team planned to leave on Thursday.", "Thursday")["value"] \
+        == "2025-08-21"
+    assert value_of(times_nlp, "Farmers were planning to march on Monday.", "Monday")["value"] \
+        == "2025-08-18"

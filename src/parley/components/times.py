@@ -44,7 +44,9 @@ def lexicon() -> dict:
     data["future_re"] = re.compile(r"(?<!\w)(?:%s)(?!\w)" % _alternation(data["future_markers"]),
                                    re.I)
     data["future_preposition_re"] = re.compile(
-        r"(?<!\w)(?:%s)\s+(?:on\s+)?$" % _alternation(data["future_prepositions"]), re.I)
+        r"(?<!\w)(?:%s)\s+(?:on\s+)?"  # "until 9 a.m. Tuesday": a clock time may come between
+        r"(?:(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)|noon|midnight)"
+        r"(?:\s+[A-Z]{2,4}T)?,?\s+(?:on\s+)?)?$" % _alternation(data["future_prepositions"]), re.I)
     data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
     return data
 
@@ -121,26 +123,39 @@ class Context:
     """What a resolver may ask about the sentence around a candidate."""
 
     def __init__(self, doc: Doc | None, start: int, end: int):
+        if doc is not None:  # "Monday." ends a sentence: its full stop is no guide to the verb
+            while end > start + 1 and doc.text[end - 1] == ".":
+                end -= 1
         self.doc, self.start, self.end = doc, start, end
 
-    def direction(self) -> int:
-        """+1 future, -1 past, 0 unknown, from the verb that governs the expression."""
+    def verb(self):
+        """The verb that governs the expression (None without a parse)."""
         if self.doc is None:
-            return 0
+            return None
         span = self.doc.char_span(self.start, self.end, alignment_mode="expand")
         if span is None or len(span) == 0:
-            return 0
-        data = lexicon()
+            return None
         token = span.root
         for _ in range(6):
             if token.pos_ in ("VERB", "AUX") or token.head == token:
                 break
             token = token.head
-        return _verb_direction(token, data)
+        return token
+
+    def direction(self, day: bool = False) -> int:
+        """+1 future, -1 past, 0 unknown, from the verb that governs the expression."""
+        verb = self.verb()
+        return 0 if verb is None else _verb_direction(verb, lexicon(), day)
+
+    def perfect(self) -> bool:
+        """The governing verb is in a perfect tense ("had filed", "have named")."""
+        verb = self.verb()
+        return verb is not None and any(c.lower_ in ("had", "has", "have", "'d", "’d")
+                                        for c in verb.children if c.dep_ == "aux")
 
 
-def _verb_direction(verb, data: dict) -> int:
-    """Tense of a verb from its auxiliaries and morphology."""
+def _verb_direction(verb, data: dict, day: bool = False) -> int:
+    """Tense of a verb from its auxiliaries and morphology (`day`: for a weekday)."""
     children = list(verb.children)
     aux = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
     if any(a in ("will", "'ll", "’ll", "shall", "wo") for a in aux):
@@ -148,9 +163,17 @@ def _verb_direction(verb, data: dict) -> int:
     window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text
     if data["future_re"].search(window):  # "plans to meet", "scheduled a meeting"
         return 1
+    if (day and verb.tag_ == "VB" and "to" in aux and verb.head.tag_ == "VBD"
+            and verb.dep_ in ("xcomp", "advcl", "acl", "relcl")):
+        # "agreed to buy the firm Friday", "the first to join on Friday": a weekday after an
+        # infinitive under a past verb mostly dates the past event, not a plan
+        return -1
     if verb.tag_ == "VB" and any(a in ("to", "could", "would", "should", "might", "may", "must",
                                        "can") for a in aux):
         return 1  # "plans to meet Monday", "could vote Friday": looks ahead of the speech
+    if (verb.tag_ == "VBN" and any(a in ("would", "should", "might", "may", "must") for a in aux)
+            and not any(a in ("have", "'ve", "’ve") for a in aux)):
+        return 1  # a modal passive: "should be completed in October"
     if verb.tag_ in ("VBD",) or any(a in ("had", "did", "has", "have", "was", "were") for a in aux):
         return -1
     if verb.tag_ == "VBN" and not aux:
@@ -487,11 +510,11 @@ def _weekday(m, anchor, ctx, data):
         else:
             day = anchor + dt.timedelta(days=weekday - anchor.weekday())
     else:
-        direction = ctx.direction()
+        direction = ctx.direction(day=True)
         if _future_preposition_before(m, ctx, data):
-            # "closed until Friday", "as early as Tuesday": ahead, unless the verb is past
-            # ("had filed reports by Wednesday"), where the nearest one is taken
-            direction = 1 if direction >= 0 else 0
+            # "closed until Friday", "postponed until Tuesday", "as early as Tuesday": ahead,
+            # unless the verb is perfect ("had filed reports by Wednesday"): the nearest one
+            direction = 0 if ctx.perfect() else 1
         elif m.group("poss") and direction >= 0:
             # "Monday's talks" looks ahead, "Friday's attack" back; a past verb wins
             # ("In Sunday's debate, he attacked ...")
@@ -507,7 +530,7 @@ def _future_preposition_before(m, ctx, data) -> bool:
     """A weekday right after "until", "by", "as early as" is a deadline or plan: the next one."""
     if ctx.doc is None:
         return False
-    before = ctx.doc.text[max(0, m.start() - 25):m.start()]
+    before = ctx.doc.text[max(0, m.start() - 40):m.start()]
     return bool(data["future_preposition_re"].search(before))
 
 
