@@ -389,3 +389,34 @@ def test_double_apostrophe_split_quote(nlp):
                                  "another week.''")
     quote = only(quotes)
     assert len(quote["segments"]) == 2 and mention(doc, quote) == "Mr. Dole"
+
+
+def test_quoted_words_ending_a_clause_make_a_partial_quote(nlp):
+    """`the plan is “far too costly,” the mayor said`: the reported clause starts before the mark."""
+    doc, quotes = quotes_of(nlp, "Officials agree that the new bridge is \u201cfar too expensive for the "
+                                 "town,\u201d the mayor said.")
+    quote = only(quotes, "partial")
+    assert doc.text[slice(*quote["clause"])].startswith("Officials agree that the new bridge")
+    assert mention(doc, quote) == "the mayor"
+
+
+def test_cue_in_the_next_sentence_is_not_the_quotes(nlp):
+    """`... that “he loves you.” She says they ...`: `says` reports its own clause, not the quote."""
+    doc, quotes = quotes_of(nlp, "The singer told the crowd that \u201cthe band loves you.\u201d She says "
+                                 "they will come back next year.")
+    first = quotes[0]
+    assert first["cue"]["text"] == "told" and mention(doc, first) == "The singer"
+
+
+def test_inverted_speaker_after_the_cue(nlp):
+    doc, quotes = quotes_of(nlp, "\u201cBetter watch out for the river,\u201d tweeted another.")
+    assert mention(doc, only(quotes)) == "another"
+
+
+def test_percentage_and_document_it_are_speakers(nlp):
+    doc, quotes = quotes_of(nlp, "In Leeds, 85% of voters said the new tax favours the wealthy.")
+    assert mention(doc, only(quotes)) == "85% of voters"
+    doc, quotes = quotes_of(nlp, "The memo is short. It says foreign visitors can be banned from the port.")
+    assert mention(doc, only(quotes)) == "It"
+    doc, quotes = quotes_of(nlp, "It was reported that the port will close in June for repairs.")
+    assert only(quotes)["speaker"]["anonymity"] == "unattributed"

@@ -220,8 +220,9 @@ def _subject(verb: Token) -> Token | None:
     """The speaker token of a cue verb: its subject, a passive agent, or a coordinated verb's."""
     for _ in range(3):
         for child in verb.children:
-            if (child.dep_ in SUBJECT_DEPS and child.lower_ not in {"it", "there"}
-                    and not child.is_punct):  # markdown `**` misparsed as a subject
+            if (child.dep_ in SUBJECT_DEPS and child.lower_ != "there"
+                    and not (child.lower_ == "it" and not _referential_it(child, verb))
+                    and not (child.is_punct and child.text != "%")):  # markdown `**` misparsed
                 return child
         for child in verb.children:
             if child.dep_ == "agent":
@@ -233,6 +234,13 @@ def _subject(verb: Token) -> Token | None:
         else:
             break
     return None
+
+
+def _referential_it(it: Token, verb: Token) -> bool:
+    """`It says foreign nationals ...` (a memo, a report): `it` as the active subject of a speech
+    verb stands for a document or body; `it was reported that`, `it seems` have no speaker."""
+    return it.dep_ == "nsubj" and verb.lemma_.lower() in lexicon()["cue_verbs"] and not any(
+        c.dep_ == "auxpass" for c in verb.children)
 
 
 def _name_span(subject: Token) -> tuple[int, int] | None:
@@ -408,8 +416,12 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     span = _tokens_between(doc, close_at, close_at + len(window))
     if span is None:
         return None
+    new_sentence = content_end in ".?!" and window.lstrip()[:1].isupper()
     for token in span[:16]:
         if _is_cue_verb(token):
+            if new_sentence and any(c.dep_ in {"ccomp", "xcomp"} and c.i > token.i
+                                    for c in token.children):
+                return None  # `“... you.” She says they will ...`: the next sentence's own report
             return token
     return None
 
@@ -473,6 +485,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                     segments += [list(_content_end(_text(doc), s, e)) for s, e, _ in nxt]
                     words += sum(len(_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
+                elif _sentence_prefix(doc, open_at):
+                    # `the group is less likely to be “overrun,” Hoover said`: the quoted words
+                    # end a clause that began before the mark; that clause is what was reported
+                    kind, clause = "partial", _prefix_clause(doc, open_at, close_at)
         if cue is None and group[-1][2]:
             credit = _dash_credit(doc, close_at)
             if credit:
@@ -505,6 +521,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if words < lex["min_cued_words"] or (kind == "partial" and words < 2):
             continue
         speaker_token = _subject(cue)
+        if speaker_token is None and cue.idx > close_at:
+            # `“...,” tweeted another`: an inverted speaker the parser took for an object
+            speaker_token = next((c for c in cue.rights if c.dep_ in {"dobj", "attr", "npadvmod"}
+                                  and c.pos_ in {"PROPN", "NOUN", "PRON"}), None)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
                         speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
         if clause:
@@ -521,6 +541,16 @@ def _sentence_prefix(doc: Doc, open_at: int) -> bool:
     sent = span[0].sent  # the quoted words' sentence (the parser may hang a `''` mark on the last)
     prefix = _text(doc)[sent.start_char:open_at - 1]
     return bool(re.search(r"\w", prefix)) and not prefix.rstrip().endswith((":", ","))
+
+
+def _prefix_clause(doc: Doc, open_at: int, close_at: int) -> tuple[int, int]:
+    """From the start of the quoted words' sentence through the closing mark."""
+    span = doc.char_span(open_at, open_at + 1, alignment_mode="expand")
+    start = span[0].sent.start_char if span is not None and len(span) else open_at
+    text = _text(doc)
+    while start < open_at and (text[start].isspace() or text[start] in "-—–*"):
+        start += 1
+    return start, close_at
 
 
 def _clause_span(doc: Doc, head: Token) -> tuple[int, int]:
