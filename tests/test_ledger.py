@@ -245,7 +245,8 @@ def test_migration_renders_for_postgresql_without_the_sqlite_fts_part():
     ddl = config.output_buffer.getvalue()
     assert all(f"CREATE TABLE {t} " in ddl for t in TABLES)
     assert '"end" INTEGER' in ddl  # reserved word quoted
-    assert "fts5" not in ddl and "TRIGGER" not in ddl
+    assert "fts5" not in ddl and "_fts_ai" not in ddl  # no SQLite FTS5 tables or triggers
+    assert "CONSTRAINT TRIGGER articles_version" in ddl  # 0003: the ledger version counter
 
 
 def test_two_concurrent_ingests_on_one_sqlite_file_store_each_article_once(tmp_path, parley_bin):

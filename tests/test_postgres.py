@@ -144,9 +144,43 @@ def test_same_rows_as_sqlite_and_search(pg_url, tmp_path):
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         index = connection.exec_driver_sql(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_articles_fts'").scalar()
-    assert revision == "0002" and "gin" in index.lower()
+    assert revision == "0003" and "gin" in index.lower()
     for engine in engines.values():
         engine.dispose()
+
+
+def test_ledger_version_moves_with_each_commit_and_the_web_api_sees_new_data(pg_url, tmp_path):
+    """Migration 0003's deferred trigger bumps `ledger_state.version` at commit; the web API's
+    caches (list totals, positions) are keyed on it."""
+    from fastapi.testclient import TestClient
+
+    from parley.web.app import create_app
+
+    _, articles = _articles(tmp_path, count=6, prefix="ver")
+    engine = open_ledger(pg_url)
+
+    def version() -> int:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version FROM ledger_state").scalar()
+
+    start = version()
+    ingest(articles[:3], engine, analyser=_synthetic_analyser)
+    after_three = version()
+    assert after_three >= start + 3
+    client = TestClient(create_app(pg_url))
+    assert client.get("/api/articles").json()["total"] == 3
+    acts = client.get("/api/acts").json()["total"]
+    ingest(articles[3:], engine, analyser=_synthetic_analyser)
+    assert version() > after_three
+    assert client.get("/api/articles").json()["total"] == 6
+    assert client.get("/api/acts").json()["total"] == 2 * acts
+    with engine.begin() as connection:  # by hand, outside write_article: the trigger still fires
+        for table in (*CHILDREN, "articles"):
+            column = "id" if table == "articles" else "article_id"
+            connection.execute(sa.text(f"DELETE FROM {table} WHERE {column} = :id"),
+                               {"id": articles[0].id})
+    assert client.get("/api/articles").json()["total"] == 5
+    engine.dispose()
 
 
 def test_writer_that_lost_the_race_skips(pg_url, tmp_path):

@@ -129,4 +129,12 @@ places = sa.Table(
     sa.PrimaryKeyConstraint("article_id", "n"),
 )
 
+#: One row (id 1): `version` is bumped by a trigger on every insert, update or delete of an
+#: article (migration 0003), so readers can cache derived results per ledger state.
+ledger_state = sa.Table(
+    "ledger_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
 TABLES = {table.name: table for table in (articles, actors, quotes, acts, times, places)}
