@@ -3,7 +3,10 @@
 Starts `parley serve --db DB` on 127.0.0.1 (or uses `--url` of a running server), discovers ids
 from the API (an article, the most mentioned actor, the commonest issue), then for each route
 fires `--requests` GETs from `--clients` concurrent httpx async clients and prints one line per
-route: p50, p99, max (ms), throughput, and non-2xx count. A warm-up pass runs first.
+route: p50, p99, max (ms), throughput, non-2xx count, and the CPU milliseconds per request spent
+by the server (all its processes, from /proc; `--db` only) and by this load generator. A
+warm-up pass runs first. The 1-minute load average is printed before and after: on a shared
+machine wall-clock latency depends on it, CPU per request much less.
 
     .venv/bin/python bench/api_latency.py --db /tmp/bbc.db --clients 50 --requests 500
 
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -47,6 +51,34 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("server did not start")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of `pid` and its live children (uvicorn workers), or 0."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def routes(base: str) -> dict[str, str]:
@@ -133,16 +165,32 @@ def main() -> None:
         if args.only:
             table = {k: v for k, v in table.items() if k in args.only.split(",")}
         results = {}
-        print(f"{'route':28} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7} errors")
+        load_before = load_average()
+        print(f"load average (1 min) before: {load_before:.2f}; {os.cpu_count()} CPUs; "
+              f"{args.clients} clients, {args.workers} worker(s)")
+        print(f"{'route':28} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7} errors "
+              f"{'srv cpu ms/req':>14} {'client cpu ms/req':>17}")
         for name, path in table.items():
             asyncio.run(hammer(base, path, min(args.clients, 10), 20))  # warm-up
+            server_before = process_cpu(process.pid) if process else 0.0
+            client_before = own_cpu()
             result = asyncio.run(hammer(base, path, args.clients, args.requests))
+            result["server_cpu_ms"] = round(
+                (process_cpu(process.pid) - server_before) * 1000 / args.requests, 2) \
+                if process else None
+            result["client_cpu_ms"] = round((own_cpu() - client_before) * 1000 / args.requests, 2)
             results[name] = {"path": path, **result}
+            server_cpu = "-" if result["server_cpu_ms"] is None else f"{result['server_cpu_ms']:.2f}"
             print(f"{name:28} {result['p50_ms']:8.1f} {result['p99_ms']:8.1f} "
-                  f"{result['max_ms']:8.1f} {result['rps']:7.1f} {result['errors']}", flush=True)
+                  f"{result['max_ms']:8.1f} {result['rps']:7.1f} {result['errors']:6} "
+                  f"{server_cpu:>14} {result['client_cpu_ms']:17.2f}", flush=True)
+        load_after = load_average()
+        print(f"load average (1 min) after: {load_after:.2f}")
         if args.json:
             Path(args.json).write_text(json.dumps({"clients": args.clients, "workers": args.workers,
-                                                   "cpus": os.cpu_count(), "routes": results},
+                                                   "cpus": os.cpu_count(),
+                                                   "load_before": load_before,
+                                                   "load_after": load_after, "routes": results},
                                                   indent=2))
     finally:
         if process:
