@@ -150,3 +150,34 @@ def test_a_venue_of_talks_is_not_a_same_named_american_town():
     assert picks[2]["country"] == "CH"
     local = "Geneva police in Kane County, Illinois, said the fire was out."
     assert resolve_mentions(gaz, local, [(0, 6), (17, 28), (30, 38)])[0]["country"] == "US"
+
+
+def _resolve(text, names):
+    """Resolve the first occurrence of each name in `text`, with the others as context."""
+    mentions = [(text.index(n), text.index(n) + len(n)) for n in names]
+    return dict(zip(names, resolve_mentions(gazetteer(), text, mentions)))
+
+
+def test_context_converges_instead_of_oscillating():
+    # Updating every name from the previous round at once flipped Huntsville and Walker County
+    # between Alabama and Texas; one name at a time settles on the consistent reading.
+    picks = _resolve("A Huntsville man was held by Walker County deputies, Texas officials said.",
+                     ["Huntsville", "Walker County", "Texas"])
+    assert picks["Huntsville"]["admin1"] == "US-TX"
+    assert picks["Walker County"]["admin1"] == "US-TX"
+
+
+def test_a_town_next_to_another_named_place_beats_a_distant_capital():
+    # One Paris lies inside one Henry County (Tennessee): the readings that are close together win
+    # over the French capital and over the other Henry Counties.
+    picks = _resolve("Paris and Henry County have a long history of art.", ["Paris", "Henry County"])
+    assert picks["Paris"]["admin1"] == "US-TN" and picks["Henry County"]["admin1"] == "US-TN"
+
+
+def test_counties_without_their_type_word_and_second_level_names_abroad():
+    picks = _resolve("Schools in Gwinnett reopened, and flooding hit Lancashire and Cumbria.",
+                     ["Gwinnett", "Lancashire", "Cumbria"])
+    assert picks["Gwinnett"]["admin1"] == "US-GA" and picks["Gwinnett"]["kind"] == "region"
+    assert picks["Lancashire"]["country"] == "GB" and picks["Cumbria"]["country"] == "GB"
+    # a bare county name does not displace a town of the same name
+    assert _resolve("He grew up in Dallas.", ["Dallas"])["Dallas"]["kind"] == "city"

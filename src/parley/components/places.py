@@ -43,6 +43,8 @@ REGION_TYPE_WORDS = (
     "state", "district", "department", "respublika", "republic of", "autonomous republic",
 )
 CURATED_CITY_PRIOR = 8.0
+ADMIN2_PRIOR = 2.0
+ALTERNATE_SHADOW = 1.5  # an alternate name loses this much more where the name is some place's own
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 CONNECTOR_WORDS = {"and", "or", ",", "&", "the", "of", "-", "'s", "’s"}
 
@@ -143,9 +145,26 @@ def _admin_points() -> tuple[dict, dict]:
             point = (float(row["lat"]), float(row["lon"]))
             admin[(row["cc"], fold(row["admin1"]))].append(point)
             _ADMIN_NAMES.setdefault((row["cc"], fold(row["admin1"])), row["admin1"])
-            if row["cc"] == "US" and row["admin2"]:
-                county[(row["admin1"], row["admin2"])].append(point)
+            if row["admin2"]:
+                key = row["admin1"] if row["cc"] == "US" else row["cc"]
+                county[(key, row["admin2"])].append(point)
     return admin, county
+
+
+_ADMIN2_TYPE = re.compile(
+    r"^(?:Departement (?:de la |de l'|du |des |de |d')|Regierungsbezirk |Provincia (?:di |de )"
+    r"|Province of |County |Borough of |City and Borough of |Regional District of "
+    r"|Regional Municipality of )"
+    r"|\s+(?:County Borough|County|Borough|District|Parish|Census Area|Municipality|Region"
+    r"|Regional District|Shire|Kommun|Kommune|Landkreis|Kreis|Province)$")
+_US_COUNTY_TYPE = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and Borough)$")
+
+
+def _admin2_name(name: str) -> str:
+    """'Departement du Loiret' -> 'Loiret', 'Oxford County' -> 'Oxford', 'Lancashire' as is."""
+    for _ in range(2):
+        name = _ADMIN2_TYPE.sub("", name).strip()
+    return name
 
 
 _ADMIN_NAMES: dict[tuple[str, str], str] = {}
@@ -320,11 +339,23 @@ class Gazetteer:
             self.add(name, {"name": name, "kind": "region", "code": None, "country": cc,
                             "lat": lat, "lon": lon, "population": 0, "codes": []}, match=False)
         for (state, county), points in self.county_points.items():
-            code = self.us_state_code.get(fold(state))
             lat, lon = _midpoint(points)
-            self.add(county, {"name": county, "kind": "region", "code": None, "country": "US",
-                              "lat": lat, "lon": lon, "population": 0, "codes": [],
-                              "admin1": code, "county": len(points)}, match=False)
+            if len(state) == 2:  # outside the US: second-level names (Lancashire, Loiret)
+                name = _admin2_name(county)
+                if len(name) < 3 or any(e["country"] == state for e in self.entries.get(fold(name), ())):
+                    continue  # a town of that name in that country stands for it
+                self.add(name, {"name": name, "kind": "region", "code": None, "country": state,
+                                "lat": lat, "lon": lon, "population": 0, "codes": [],
+                                "county": len(points), "admin2": True}, match=False)
+                continue
+            code = self.us_state_code.get(fold(state))
+            entry = {"name": county, "kind": "region", "code": None, "country": "US",
+                     "lat": lat, "lon": lon, "population": 0, "codes": [],
+                     "admin1": code, "county": len(points)}
+            self.add(county, entry, match=False)
+            bare = _US_COUNTY_TYPE.sub("", county)
+            if bare != county and len(bare) > 2:  # 'DeKalb' for DeKalb County: weaker than a town
+                self.add(bare, dict(entry, admin2=True), match=False)
 
     def _add_demonyms(self) -> None:
         """'Russian', 'Palestinians': GeoWebNews and LGL annotate demonyms as toponyms of their
@@ -473,10 +504,14 @@ def _prior(cand: dict) -> float:
             score = max(score, CURATED_CITY_PRIOR)
     else:
         score = KIND_PRIOR.get(kind, 5.0)
+        if cand.get("admin2"):  # a second-level name without its type word: below most towns
+            score = ADMIN2_PRIOR
         if cand.get("county"):  # same-named counties: the one with more towns is likelier
             score += 0.5 * math.log10(1 + cand["county"])
     if cand.get("alternate"):
         score -= 1.0
+    if cand.get("demoted"):
+        score -= ALTERNATE_SHADOW
     return score
 
 
@@ -528,12 +563,14 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
     local = context["admin1"].get(admin1, 0) if admin1 else 0
     if cand["kind"] in ("city", "region"):
         score += 2.0 * min(local, 2)
+    if context.get("near"):
+        score += NEAR_WEIGHT * min(context["near"].get(id(cand), 0), NEAR_CAP)
     if cand.get("shadowed") and not local:
         score -= 10.0
     return score
 
 
-def _context(picks: dict[tuple, dict | None], skip: str) -> dict:
+def _context(picks: dict[tuple, dict | None], skip: str, near: dict | None = None) -> dict:
     """Countries and first-level regions of the document's other names (each reading once)."""
     countries, admin1 = Counter(), Counter()
     seen = set()
@@ -545,7 +582,7 @@ def _context(picks: dict[tuple, dict | None], skip: str) -> dict:
             countries[pick["country"]] += 1
         if pick.get("admin1"):
             admin1[pick["admin1"]] += 1
-    return {"country": countries, "admin1": admin1}
+    return {"country": countries, "admin1": admin1, "near": near}
 
 
 def _plausible(cands: tuple[dict, ...]) -> tuple[dict, ...]:
@@ -555,7 +592,47 @@ def _plausible(cands: tuple[dict, ...]) -> tuple[dict, ...]:
     if any(c["kind"] == "country" and not c.get("alternate") for c in cands):
         return tuple(dict(c, shadowed=True) if c["kind"] == "city" and not c.get("code") else c
                      for c in cands if not c.get("alternate"))
+    if ALTERNATE_SHADOW and any(not c.get("alternate") for c in cands):
+        # 'Cumbria' is the county, not an old name of Cumberland, Maryland
+        # (an alternate name that a big city is known by still counts: 'New York')
+        return tuple(dict(c, demoted=True) if c.get("alternate") and (
+            c.get("population") or 0) < ALTERNATE_MATCH_POPULATION else c for c in cands)
     return cands
+
+
+NEAR_CELL = 0.5  # degrees: readings in the same or an adjacent cell count as near (~50-110 km)
+NEAR_WEIGHT = 1.0
+NEAR_CAP = 2
+NEAR_MAX_CELLS = 60
+
+
+def _local(cand: dict) -> bool:
+    return cand.get("lat") is not None and (cand["kind"] == "city" or bool(cand.get("county")))
+
+
+def _nearby(cands: dict) -> dict[int, int]:
+    """For each town or county reading, how many of the article's other names have a reading
+    (any, not just the current pick) close to it: 'Paris' and 'Henry County' are both in
+    Tennessee, not in Illinois, because one Paris lies inside one Henry County. Names with
+    readings all over the map (Springfield) are no evidence and are left out."""
+    cells = {}
+    for key, cs in cands.items():
+        own = {(int(c["lat"] // NEAR_CELL), int(c["lon"] // NEAR_CELL)) for c in cs if _local(c)}
+        if own and len(own) <= NEAR_MAX_CELLS:
+            cells[key[0]] = own
+    support: dict[int, int] = {}
+    if len(cells) < 2:
+        return support
+    for key, cs in cands.items():
+        for c in cs:
+            if not _local(c):
+                continue
+            y, x = int(c["lat"] // NEAR_CELL), int(c["lon"] // NEAR_CELL)
+            around = {(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
+            n = sum(1 for name, own in cells.items() if name != key[0] and not own.isdisjoint(around))
+            if n:
+                support[id(c)] = n
+    return support
 
 
 def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]]) -> list[dict | None]:
@@ -567,13 +644,24 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]])
     cands = {key: _plausible(gaz.lookup(text[s:e])) for key, (s, e) in zip(keys, mentions)}
     region_mode = {c["country"] for key in cands if key[1] == "region"
                    for c in cands[key] if c["kind"] == "region"}
-    empty = {"country": Counter(), "admin1": Counter()}
+    near = _nearby(cands)
+    empty = {"country": Counter(), "admin1": Counter(), "near": near}
     picks = {key: max(cs, key=lambda c, k=key: _score(c, k[1], empty, region_mode, gaz), default=None)
              for key, cs in cands.items()}
-    for _ in range(2):
-        picks = {key: max(cs, key=lambda c, k=key: _score(c, k[1], _context(picks, k[0]),
-                                                          region_mode, gaz), default=None)
-                 for key, cs in cands.items()}
+    # Coordinate ascent: one name at a time reads the others' current picks, until nothing
+    # changes. (Updating all names at once from the previous round oscillates: Huntsville and
+    # Walker County swap between Alabama and Texas on alternate rounds.)
+    for _ in range(4):
+        changed = False
+        for key, cs in cands.items():
+            if len(cs) < 2:
+                continue
+            ctx = _context(picks, key[0], near)
+            best = max(cs, key=lambda c, k=key: _score(c, k[1], ctx, region_mode, gaz))
+            if best is not picks[key]:
+                picks[key], changed = best, True
+        if not changed:
+            break
     return [picks[key] for key in keys]
 
 
