@@ -409,3 +409,30 @@ def test_weekday_after_an_infinitive_under_a_past_verb_is_past(times_nlp):
         == "2025-08-21"
     assert value_of(times_nlp, "Farmers were planning to march on Monday.", "Monday")["value"] \
         == "2025-08-18"
+
+
+def test_vague_durations_in_years_over_the_years(times_nlp):
+    text = "Shares hit their lowest level in years and lost the gains in minutes."
+    assert value_of(times_nlp, text, "years")["value"] == "PXY"
+    assert value_of(times_nlp, text, "minutes")["value"] == "PTXM"
+    text = "The town changed a lot over the years."
+    assert value_of(times_nlp, text, "the years")["value"] == "PXY"
+    # not an "in years" duration: "in years past" is a reference to the past, left alone
+    assert value_of(times_nlp, "Prices were higher in years past.", "years") is None
+
+
+def test_straight_and_consecutive_durations(times_nlp):
+    text = "The index fell for five straight days after three consecutive weeks of gains."
+    assert value_of(times_nlp, text, "five straight days")["value"] == "P5D"
+    assert value_of(times_nlp, text, "three consecutive weeks")["value"] == "P3W"
+
+
+def test_abbreviated_year_mid_year_and_centuries(times_nlp):
+    text = "The index is at its lowest since '82, and a new plant opens in mid-2027."
+    assert value_of(times_nlp, text, "'82")["value"] == "1982"
+    assert value_of(times_nlp, text, "mid-2027")["value"] == "2027"
+    text = "The 11th century church survived the 20th century intact."
+    assert value_of(times_nlp, text, "11th century")["value"] == "10"
+    assert value_of(times_nlp, text, "20th century")["value"] == "19"
+    # a version number is not a year: "iLife '11" has no preposition before it
+    assert value_of(times_nlp, "Apple showed iLife '11 on stage.", "'11") is None

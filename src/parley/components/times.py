@@ -436,6 +436,25 @@ def _year(m, anchor, ctx, data):
     return None
 
 
+def _short_year(m, anchor, ctx, data):
+    """"since '82": the year of that century nearest the article (1982 in 2008)."""
+    yy = int(m.group("yy"))
+    base = anchor.year if anchor else 2000
+    year = min((base // 100 * 100 + c + yy for c in (-100, 0, 100)), key=lambda y: abs(y - base))
+    return "date", str(year)
+
+
+def _mid_year(m, anchor, ctx, data):
+    """"mid-1996": the year (TimeML marks the "mid" as a modifier, not in the value)."""
+    return "date", m.group("year")
+
+
+def _century(m, anchor, ctx, data):
+    """"the 20th century" -> 19 (the century's first two digits, as TimeML writes it)."""
+    n = int(m.group("n"))
+    return ("date", f"{n - 1:02d}") if n >= 1 else None
+
+
 def _quarter(m, anchor, ctx, data):
     q = data["ordinals"][m.group("ord").lower()]
     year = m.group("year") or m.group("pre")  # "the third quarter of 1988", "the 1988 third quarter"
@@ -758,7 +777,8 @@ _RULES = {
     "set_word": _set_word, "clock": _clock, "noon": _noon, "reference": _reference,
     "the_year": _the_year, "the_day": _the_day, "spelled_year": _spelled_year,
     "holiday": _holiday, "month_shift_year": _month_shift_year,
-    "quarter_of_shifted_year": _quarter_of_shifted_year,
+    "quarter_of_shifted_year": _quarter_of_shifted_year, "short_year": _short_year,
+    "mid_year": _mid_year, "century": _century,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
