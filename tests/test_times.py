@@ -436,3 +436,12 @@ def test_abbreviated_year_mid_year_and_centuries(times_nlp):
     assert value_of(times_nlp, text, "20th century")["value"] == "19"
     # a version number is not a year: "iLife '11" has no preposition before it
     assert value_of(times_nlp, "Apple showed iLife '11 on stage.", "'11") is None
+
+
+def test_that_year_and_the_following_month_refer_to_the_date_named_last(times_nlp):
+    text = "He left the country in June 2019 and came back later that year."
+    assert value_of(times_nlp, text, "later that year")["value"] == "2019"
+    text = "The bid was rejected in March 2021. The following month, the firm was sold."
+    assert value_of(times_nlp, text, "The following month")["value"] == "2021-04"
+    # nothing named before: the article's period
+    assert value_of(times_nlp, "Imports rose that year.", "that year")["value"] == "2025"

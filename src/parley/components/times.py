@@ -455,6 +455,26 @@ def _century(m, anchor, ctx, data):
     return ("date", f"{n - 1:02d}") if n >= 1 else None
 
 
+def _anaphoric_unit(m, anchor, ctx, data):
+    """"that year", "the following month": the anchor's period (shifted) here;
+    `_anaphoric_periods` then moves it to the period of the date the text named last."""
+    if anchor is None:
+        return None
+    shift = {"following": 1, "previous": -1, "preceding": -1, "prior": -1}.get(
+        (m.groupdict().get("shift") or "").lower(), 0)
+    return "date", _period_value(m.group("unit").lower(), anchor.year, anchor.month, shift)
+
+
+def _period_value(unit: str, year: int, month: int, shift: int) -> str:
+    if unit == "year":
+        return str(year + shift)
+    if unit == "month":
+        year, month = _shift_months(year, month, shift)
+        return f"{year:04d}-{month:02d}"
+    index = year * 4 + (month - 1) // 3 + shift
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
 def _quarter(m, anchor, ctx, data):
     q = data["ordinals"][m.group("ord").lower()]
     year = m.group("year") or m.group("pre")  # "the third quarter of 1988", "the 1988 third quarter"
@@ -778,7 +798,7 @@ _RULES = {
     "the_year": _the_year, "the_day": _the_day, "spelled_year": _spelled_year,
     "holiday": _holiday, "month_shift_year": _month_shift_year,
     "quarter_of_shifted_year": _quarter_of_shifted_year, "short_year": _short_year,
-    "mid_year": _mid_year, "century": _century,
+    "mid_year": _mid_year, "century": _century, "anaphoric_unit": _anaphoric_unit,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
@@ -830,6 +850,7 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
                         "value": value, "anchor": used, "rule": rule})
     _year_ago_quarters(text, records)
     _the_day_refers_back(records)
+    _anaphoric_periods(records)
     records = _clock_with_weekday(text, records)
     _clock_on_named_day(text, records)
     return _month_with_spelled_year(text, records)
@@ -871,6 +892,35 @@ def _month_with_spelled_year(text: str, records: list[dict]) -> list[dict]:
             continue
         merged.append(record)
     return merged
+
+
+_NAMED_PERIOD = re.compile(r"(\d{4})(?:-(?:(\d\d)|Q(\d)))?(?:-\d\d)?(?:T.*)?")
+
+
+def _anaphoric_periods(records: list[dict]) -> None:
+    """"that year", "later that year", "the following month" take the period of the date the
+    text named last ("fled in June 1998 and returned later that year" -> 1998), shifted for
+    "following"/"previous"; without a date fine enough before them they keep the anchor's."""
+    last = None  # (year, month or None, quarter or None)
+    for record in records:
+        if record.get("rule") == "anaphoric_unit" and last is not None:
+            text = record["text"].lower()
+            shift = 1 if "following" in text else -1 if re.search(
+                r"previous|preceding|prior", text) else 0
+            unit = text.split()[-1]
+            year, month, quarter = last
+            if unit == "month" and month is None:
+                continue
+            if unit == "quarter" and month is None and quarter is None:
+                continue
+            month = month or (quarter - 1) * 3 + 1 if unit == "quarter" else month or 1
+            record["value"] = _period_value(unit, year, month, shift)
+            continue
+        match = _NAMED_PERIOD.fullmatch(record["value"])
+        if match and record["type"] in ("date", "time"):
+            month = int(match.group(2)) if match.group(2) else None
+            quarter = int(match.group(3)) if match.group(3) else None
+            last = (int(match.group(1)), month, quarter)
 
 
 def _the_day_refers_back(records: list[dict]) -> None:
