@@ -420,3 +420,23 @@ def test_percentage_and_document_it_are_speakers(nlp):
     assert mention(doc, only(quotes)) == "It"
     doc, quotes = quotes_of(nlp, "It was reported that the port will close in June for repairs.")
     assert only(quotes)["speaker"]["anonymity"] == "unattributed"
+
+
+def test_whether_stays_in_the_reported_question(nlp):
+    doc, quotes = quotes_of(nlp, "The reporter asked whether the ferry would run on Sunday.")
+    assert seg_texts(doc, only(quotes))[0].startswith("whether the ferry")
+
+
+def test_object_content_stops_before_a_circumstance(nlp):
+    doc, quotes = quotes_of(nlp, "Senator Alma Ruiz criticized the harbour plan and its costs at a "
+                                 "rally in Leeds.")
+    quote = only(quotes, "indirect")
+    assert seg_texts(doc, quote) == ["the harbour plan and its costs"]
+
+
+def test_according_to_mid_sentence_splits_the_content(nlp):
+    doc, quotes = quotes_of(nlp, "Still, the new line, according to the rail company, will open in "
+                                 "the spring.")
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["the new line", "will open in the spring"]
+    assert mention(doc, quote) == "the rail company"

@@ -556,7 +556,7 @@ def _prefix_clause(doc: Doc, open_at: int, close_at: int) -> tuple[int, int]:
 def _clause_span(doc: Doc, head: Token) -> tuple[int, int]:
     """The reported clause under a cue verb, without a leading `that` and trailing punctuation."""
     tokens = list(head.subtree)
-    while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ in {"that", "whether", "if"}
+    while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ == "that"
                       or tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct and tokens[-1].text not in "”\"’»" or tokens[-1].is_space):
@@ -676,6 +676,8 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
 
 
+# Prepositions that start a verb's circumstance (time, place, occasion) after its object.
+ADJUNCT_PREPS = {"at", "after", "during", "following", "amid"}
 COMPLEMENT_DEPS = {"dobj", "xcomp", "prep", "oprd", "dative", "attr", "acomp", "ccomp"}
 
 
@@ -689,8 +691,10 @@ def _complement(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if subject is None or any(c.dep_ == "aux" and c.lower_ in lex["hypothetical_aux"]
                               for c in verb.children):
         return None  # `X will reject Y` is a prediction about X, not something X said
-    parts = []
+    parts, adjunct = [], None
     for child in verb.rights:
+        if child.dep_ == "prep" and parts and child.lower_ in ADJUNCT_PREPS and adjunct is None:
+            adjunct = child  # `criticized X after the event`, `praised Y at a rally`: circumstance
         if child.dep_ in COMPLEMENT_DEPS:
             parts.append(child)
         elif child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis"}:
@@ -699,17 +703,23 @@ def _complement(doc: Doc, verb: Token, lex: dict) -> dict | None:
         return None
     through = None
     first = parts[0]
-    if first.dep_ == "prep" and first.i == verb.i + 1 and len(parts) == 1:
+    if first.dep_ == "prep" and first.i == verb.i + 1:
         # `called for X`: the preposition belongs to the cue, its object is the content
         pobj = next((c for c in first.children if c.dep_ in {"pobj", "pcomp"}), None)
         if pobj is None:
             return None
-        through, parts = first.idx + len(first), [pobj]
+        through, parts = first.idx + len(first), [pobj] + parts[1:]
     tokens = [t for part in parts for t in part.subtree]
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     if len([t for t in tokens if not t.is_punct]) < lex["min_complement_words"]:
         return None
+    if adjunct is not None:  # the content stops before the circumstance (PolNeAR's spans do)
+        tokens = [t for t in tokens if t.i < adjunct.i]
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+            tokens.pop()
+        if not tokens:
+            return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return _quote("indirect", [[start, end]], _cue_record(doc, verb, through),
                   speaker_record(doc, subject), 0.5)
@@ -738,6 +748,7 @@ def _enclosed(doc: Doc, verb: Token) -> dict | None:
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
+    tokens = _strip_connective(tokens)
     if len(tokens) < 4 or any(t.text in "\"\u201c\u201d" or t.text == "''" for t in tokens):
         return None
     before = [t for t in tokens if t.i < first]
@@ -775,11 +786,39 @@ def _parenthetical(doc: Doc, verb: Token, lex: dict) -> dict | None:
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
+    tokens = _strip_connective(tokens)
     if len(tokens) < 4:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return _quote("indirect", [[start, end]], _cue_record(doc, verb),
                   speaker_record(doc, subject), 0.6)
+
+
+CONNECTIVES = {"but", "and", "yet", "still", "so", "however", "meanwhile", "indeed", "instead",
+               "also", "moreover", "nonetheless", "nevertheless", "then", "now", "thus",
+               "in fact", "even so", "of course", "after all", "and yet", "but still"}
+
+
+def _trim(tokens: list) -> list:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _strip_connective(tokens: list) -> list:
+    """`Still, most voters ...`, `But in fact, ...`: a sentence-initial connective links to the
+    text before; PolNeAR's Content starts after it."""
+    for _ in range(2):
+        for size in (2, 1):
+            words = " ".join(t.lower_ for t in tokens[:size])
+            if words in CONNECTIVES and len(tokens) > size + 2:
+                tokens = _trim(tokens[size:])
+                break
+        else:
+            break
+    return tokens
 
 
 def _according_to(doc: Doc, according: Token) -> dict | None:
@@ -790,14 +829,14 @@ def _according_to(doc: Doc, according: Token) -> dict | None:
         return None
     sent = according.sent
     phrase_start, phrase_end = according.left_edge.i, according.right_edge.i + 1
-    rest = [t for t in sent if not (phrase_start <= t.i < phrase_end)]
-    while rest and (rest[0].is_punct or rest[0].is_space):
-        rest = rest[1:]
-    while rest and (rest[-1].is_punct or rest[-1].is_space):
-        rest = rest[:-1]
-    if len(rest) < 3:
+    runs = [_strip_connective(_trim([t for t in sent if t.i < phrase_start])),
+            _trim([t for t in sent if t.i >= phrase_end])]
+    runs[1] = _strip_connective(runs[1]) if not runs[0] else runs[1]
+    runs = [run for run in runs if run]
+    if sum(len(run) for run in runs) < 3:
         return None
-    segments = [[rest[0].idx, rest[-1].idx + len(rest[-1])]]
+    # `X, according to Y, Z`: the phrase is not content; the sentence around it is, in two pieces
+    segments = [[run[0].idx, run[-1].idx + len(run[-1])] for run in runs]
     cue = {"text": _text(doc)[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
     return _quote("indirect", segments, cue, speaker_record(doc, source), 0.7)
 
