@@ -445,3 +445,16 @@ def test_that_year_and_the_following_month_refer_to_the_date_named_last(times_nl
     assert value_of(times_nlp, text, "The following month")["value"] == "2021-04"
     # nothing named before: the article's period
     assert value_of(times_nlp, "Imports rose that year.", "that year")["value"] == "2025"
+
+
+def test_week_of_a_month(times_nlp):
+    # March 2026: the 28th is a Saturday of week 13; the first week holds March 4 (week 10)
+    text = "Sales picked up in the last week of March and slowed in the first week of March."
+    found = times(times_nlp, text, date="2026-04-02")
+    assert [r["value"] for r in found] == ["2026-W13", "2026-W10"]
+
+
+def test_the_day_before_a_weekday_is_left_to_the_weekday(times_nlp):
+    text = "During the day Friday, the boy played in the yard."
+    found = times(times_nlp, text)
+    assert [(r["text"], r["value"]) for r in found] == [("Friday", "2025-08-15")]

@@ -475,6 +475,25 @@ def _period_value(unit: str, year: int, month: int, shift: int) -> str:
     return f"{index // 4}-Q{index % 4 + 1}"
 
 
+def _week_of_month(m, anchor, ctx, data):
+    """"the first/last week of March": an ISO week that has at least four of its days in the
+    month (the last such week for "last"), in the year given, else the month's nearest year."""
+    month = data["lower_months"][m.group("month").lower()]
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif anchor is not None:
+        year = _nearest_year(anchor, month)
+    else:
+        return "date", f"XXXX-{month:02d}"
+    first = dt.date(year, month, 4)  # the week holding the 4th has four days in the month
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=4))
+    which = m.group("which").lower()
+    if which in ("last", "final"):
+        return "date", _iso_week(last)
+    day = first + dt.timedelta(weeks={"first": 0, "second": 1, "third": 2}[which])
+    return "date", _iso_week(day)
+
+
 def _quarter(m, anchor, ctx, data):
     q = data["ordinals"][m.group("ord").lower()]
     year = m.group("year") or m.group("pre")  # "the third quarter of 1988", "the 1988 third quarter"
@@ -799,6 +818,7 @@ _RULES = {
     "holiday": _holiday, "month_shift_year": _month_shift_year,
     "quarter_of_shifted_year": _quarter_of_shifted_year, "short_year": _short_year,
     "mid_year": _mid_year, "century": _century, "anaphoric_unit": _anaphoric_unit,
+    "week_of_month": _week_of_month,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
