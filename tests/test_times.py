@@ -458,3 +458,11 @@ def test_the_day_before_a_weekday_is_left_to_the_weekday(times_nlp):
     text = "During the day Friday, the boy played in the yard."
     found = times(times_nlp, text)
     assert [(r["text"], r["value"]) for r in found] == [("Friday", "2025-08-15")]
+
+
+def test_the_year_after_a_dated_expression_in_its_sentence_is_that_year(times_nlp):
+    text = "The firm lost $2 billion in the fourth quarter of 2024 and $5 billion for the entire year."
+    assert value_of(times_nlp, text, "the entire year", date="2025-01-27")["value"] == "2024"
+    # without a year named before it in the sentence: the article's year
+    assert value_of(times_nlp, "Profit for the year is expected to rise.", "the year",
+                    date="2025-01-27")["value"] == "2025"

@@ -871,6 +871,7 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
     _year_ago_quarters(text, records)
     _the_day_refers_back(records)
     _anaphoric_periods(records)
+    _the_year_of_the_sentence(text, records)
     records = _clock_with_weekday(text, records)
     _clock_on_named_day(text, records)
     return _month_with_spelled_year(text, records)
@@ -941,6 +942,20 @@ def _anaphoric_periods(records: list[dict]) -> None:
             month = int(match.group(2)) if match.group(2) else None
             quarter = int(match.group(3)) if match.group(3) else None
             last = (int(match.group(1)), month, quarter)
+
+
+def _the_year_of_the_sentence(text: str, records: list[dict]) -> None:
+    """"The year" after a date with a year in the same sentence is that year: "a loss in the
+    fourth quarter of 2005 and of $8.6 billion for the entire year" (in a 2006 article) is 2005."""
+    for index, record in enumerate(records):
+        if record.get("rule") != "the_year" or record["type"] != "date":
+            continue
+        start = record["span"][0]
+        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+        named = [r for r in records[:index] if r["span"][0] > left and r["type"] == "date"
+                 and re.match(r"\d{4}(?:-|$)", r["value"])]
+        if named:
+            record["value"] = named[-1]["value"][:4]
 
 
 def _the_day_refers_back(records: list[dict]) -> None:
