@@ -38,10 +38,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(db: str, port: int, workers: int, response_cache: bool = True
+                 ) -> subprocess.Popen:
     parley = Path(sys.executable).with_name("parley")
     process = subprocess.Popen([str(parley), "serve", "--db", db, "--port", str(port),
-                                "--workers", str(workers)])
+                                "--workers", str(workers),
+                                "--response-cache" if response_cache else "--no-response-cache"])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -215,6 +217,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500, help="per route")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers")
     parser.add_argument("--only", help="comma-separated route names")
+    parser.add_argument("--no-response-cache", action="store_true",
+                        help="serve with --no-response-cache: every request runs its route")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="load generator: raw asyncio HTTP/1.1 (default, cheap) or httpx")
     parser.add_argument("--json", help="also write the results here")
@@ -225,7 +229,7 @@ def main() -> None:
     base = args.url
     if args.db:
         port = free_port()
-        process = start_server(args.db, port, args.workers)
+        process = start_server(args.db, port, args.workers, not args.no_response_cache)
         base = f"http://127.0.0.1:{port}"
     try:
         table = routes(base)
@@ -234,7 +238,8 @@ def main() -> None:
         results = {}
         load_before = load_average()
         print(f"load average (1 min) before: {load_before:.2f}; {os.cpu_count()} CPUs; "
-              f"{args.clients} clients ({args.client}), {args.workers} worker(s)")
+              f"{args.clients} clients ({args.client}), {args.workers} worker(s), response cache "
+              f"{'off' if args.no_response_cache else 'on'}")
         print(f"{'route':28} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7} errors "
               f"{'srv cpu ms/req':>14} {'client cpu ms/req':>17}")
         for name, path in table.items():
@@ -257,6 +262,7 @@ def main() -> None:
         if args.json:
             Path(args.json).write_text(json.dumps({"clients": args.clients, "workers": args.workers,
                                                    "cpus": os.cpu_count(), "client": args.client,
+                                                   "response_cache": not args.no_response_cache,
                                                    "load_before": load_before,
                                                    "load_after": load_after, "routes": results},
                                                   indent=2))

@@ -197,6 +197,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     workers: int = typer.Option(1, "--workers", min=1, help="uvicorn worker processes."),
+    response_cache: bool = typer.Option(True, "--response-cache/--no-response-cache",
+                                        help="Replay GET responses until the ledger changes."),
 ) -> None:
     """Serve the ledger: REST API under /api (docs at /docs) and the dashboard at /."""
     import uvicorn
@@ -205,12 +207,13 @@ def serve(
     from .web.app import create_app
 
     try:
-        application = create_app(db)
+        application = create_app(db, response_cache=response_cache)
     except LedgerError as error:
         err.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
     if workers > 1:
         os.environ["PARLEY_DB"] = db
+        os.environ["PARLEY_RESPONSE_CACHE"] = "1" if response_cache else "0"
         uvicorn.run("parley.web.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, log_level="warning")
     else:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import queries
+from .cache import ResponseCache
 from .queries import BadQuery, Filters
 
 HERE = Path(__file__).resolve().parent
@@ -88,9 +89,12 @@ class AnalyzeRequest(BaseModel):
     source: Optional[str] = Field(None, max_length=200)
 
 
-def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | None = None
-               ) -> FastAPI:
-    """The application over the ledger at `db` (opened and migrated once, at creation)."""
+def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | None = None,
+               response_cache: bool = True) -> FastAPI:
+    """The application over the ledger at `db` (opened and migrated once, at creation).
+
+    `response_cache`: replay whole GET responses until the ledger version changes
+    (`parley.web.cache`); off, every request runs its route (the per-query caches remain)."""
     if engine is None:
         from ..ledger.store import open_ledger
 
@@ -105,6 +109,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if response_cache:
+        def current_version() -> int:
+            with engine.connect() as conn:
+                return queries.ledger_version(conn)
+
+        app.add_middleware(ResponseCache, version=current_version)
 
     async def connection():
         # Async on purpose, like the routes below: SQLite reads of a page take a few ms, and
@@ -461,4 +471,5 @@ def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` and multi-worker `parley serve` (ledger URL in PARLEY_DB)."""
     import os
 
-    return create_app(os.environ.get("PARLEY_DB", "sqlite:///parley.db"))
+    return create_app(os.environ.get("PARLEY_DB", "sqlite:///parley.db"),
+                      response_cache=os.environ.get("PARLEY_RESPONSE_CACHE", "1") != "0")
