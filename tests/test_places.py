@@ -181,3 +181,26 @@ def test_counties_without_their_type_word_and_second_level_names_abroad():
     assert picks["Lancashire"]["country"] == "GB" and picks["Cumbria"]["country"] == "GB"
     # a bare county name does not displace a town of the same name
     assert _resolve("He grew up in Dallas.", ["Dallas"])["Dallas"]["kind"] == "city"
+
+
+def test_an_unknown_name_resolves_to_the_place_it_contains():
+    picks = _resolve("Staff at Colchester General Hospital and the Bank of England agreed.",
+                     ["Colchester General Hospital", "Bank of England"])
+    hospital = picks["Colchester General Hospital"]
+    assert hospital["country"] == "GB" and hospital.get("within")
+    assert haversine_km(hospital["lat"], hospital["lon"], 51.89, 0.90) < 30
+    # common nouns inside a name are not places: 'Royal Street' is not in Street, Somerset
+    assert _resolve("They met on Royal Street.", ["Royal Street"])["Royal Street"] is None
+
+
+def test_a_feature_named_after_a_place_has_no_code(nlp):
+    found = by_text(places(nlp, "Boats crossed Lake Ontario at dawn."))
+    lake = found["Lake Ontario"]
+    assert lake["kind"] == "area" and lake["code"] is None and lake["codes"] == []
+    assert lake["country"] == "CA"
+
+
+def test_abbreviated_county_and_a_missing_final_dot():
+    picks = _resolve("Deputies in Loudon Co. said the Calif man was held.", ["Loudon Co.", "Calif"])
+    assert picks["Loudon Co."]["kind"] == "region" and picks["Loudon Co."]["country"] == "US"
+    assert picks["Calif"]["code"] == "US-CA"

@@ -60,6 +60,7 @@ _REGION_BEFORE = re.compile(
 _CITY_AFTER = re.compile(r"^\s+city\b", re.I)
 _CITY_BEFORE = re.compile(r"\b(?:city|town|capital)\s+of\s+$", re.I)
 _COORDINATION_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)$")
+_COUNTY_ABBREVIATION = re.compile(r" co\.?$")
 _APOSTROPHES = re.compile(r"[’`ʼ]")
 _SPACES = re.compile(r"\s+")
 _NON_LATIN = re.compile(r"[^\u0000-\u024f\u0300-\u036f\u1e00-\u1eff’ʼ]")
@@ -297,7 +298,7 @@ class Gazetteer:
             for word in REGION_TYPE_WORDS:
                 short = re.sub(rf"(?i)\s*\b{re.escape(word)}$", "", short).strip()
                 short = re.sub(rf"(?i)^{re.escape(word)}\b\s*", "", short).strip()
-            if short and len(short) > 2:
+            if short and len(short) > 2 and short[:1].isupper():
                 names.add(short)
         return names
 
@@ -419,7 +420,67 @@ class Gazetteer:
         if not found:
             stripped = _TRAILING_TYPE.sub("", key)
             found = self.entries.get(stripped) if stripped != key else None
+        if not found:  # 'Loudon Co.' for Loudon County; 'Calif' and 'N.Y' without their last dot
+            for other in (_COUNTY_ABBREVIATION.sub(" county", key), key + ".", key.rstrip(".")):
+                if other != key and self.entries.get(other):
+                    found = self.entries[other]
+                    break
         return tuple(_merge_twins(found or ()))
+
+
+_WORD = re.compile(r"[^\s/]+")
+_WITHIN_SKIP = {"the", "of", "and", "for", "in", "at", "on", "&", "de", "la", "le", "du"}
+# Common nouns that are also the name of some town or county ('Street', Somerset; Lake County):
+# a name inside a longer one is never only these ('Royal Street' is not in Street).
+_GENERIC_WORDS = {
+    "river", "lake", "lakes", "mount", "mt.", "mountain", "mountains", "creek", "bay", "island",
+    "islands", "isle", "park", "hill", "hills", "valley", "forest", "point", "head", "beach",
+    "canyon", "falls", "sea", "ocean", "gulf", "strait", "peninsula", "desert", "delta", "lagoon",
+    "reservoir", "glacier", "harbor", "harbour", "sound", "coast", "range", "ridge", "township",
+    "twp.", "street", "st.", "st", "avenue", "ave.", "road", "rd.", "drive", "lane", "boulevard",
+    "way", "place", "square", "parkway", "highway", "side", "bank", "colony", "grove", "heights",
+    "village", "farm", "springs", "station", "junction", "mile", "ten", "seven", "city", "town",
+    "tower", "court", "college", "school", "university", "hall", "wing", "house", "centre",
+    "center", "church", "hospital", "federal", "national", "central", "north", "south", "east",
+    "west", "northern", "southern", "eastern", "western", "new", "old", "great", "little",
+    "upper", "lower", "red", "star", "union", "liberty", "independence", "victoria", "royal",
+    "the", "co.", "county", "state", "district", "region",
+}
+
+
+_NATURAL_WORDS = {
+    "river", "lake", "lakes", "mount", "mt.", "mountain", "mountains", "creek", "bay", "island",
+    "islands", "isle", "valley", "forest", "beach", "canyon", "falls", "sea", "ocean", "gulf",
+    "strait", "peninsula", "desert", "delta", "lagoon", "reservoir", "glacier", "harbor",
+    "harbour", "sound", "coast", "range", "ridge", "hills",
+}
+
+
+def lookup_within(gaz: "Gazetteer", text: str) -> tuple[dict, ...]:
+    """For a name the gazetteer does not know, the readings of the longest known place name
+    inside it ('Bank of England', 'Colchester General Hospital', 'Russian Foreign Ministry',
+    'Sacramento River'), marked `within`: the record becomes a building (or, for a river, lake,
+    mountain..., an area) at that place's point, without a code.
+    Sub-names made only of common nouns ('Street', 'Lake', 'Wing') do not count."""
+    raw = _WORD.findall(text)
+    if len(raw) < 2:
+        return ()
+    words = [re.sub(r"['’]s$", "", w.rstrip(",;:")) for w in raw]
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            part = words[i:i + size]
+            if part[0].lower() in _WITHIN_SKIP or part[-1].lower() in _WITHIN_SKIP:
+                continue
+            if all(w.lower() in _GENERIC_WORDS for w in part):
+                continue
+            sub = " ".join(part)
+            if not sub[:1].isupper() or sub in gaz.stopwords or len(sub) < 3:
+                continue
+            found = gaz.lookup(sub)
+            if found:
+                kind = "area" if any(w.lower() in _NATURAL_WORDS for w in words) else "building"
+                return tuple(dict(c, within=kind) for c in found)
+    return ()
 
 
 def _merge_twins(candidates) -> list[dict]:
@@ -641,7 +702,8 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]])
     cue share one reading ('Washington' the capital, 'Washington state' the state)."""
     cues = _cues(text, mentions)
     keys = [(fold(text[s:e]), cue) for (s, e), cue in zip(mentions, cues)]
-    cands = {key: _plausible(gaz.lookup(text[s:e])) for key, (s, e) in zip(keys, mentions)}
+    cands = {key: _plausible(gaz.lookup(text[s:e]) or lookup_within(gaz, text[s:e]))
+             for key, (s, e) in zip(keys, mentions)}
     region_mode = {c["country"] for key in cands if key[1] == "region"
                    for c in cands[key] if c["kind"] == "region"}
     near = _nearby(cands)
@@ -673,6 +735,10 @@ def _record(text: str, start: int, end: int, entry: dict | None, label: str | No
         return {"span": [start, end], "text": text[start:end], "name": text[start:end], "code": None,
                 "lat": None, "lon": None, "kind": kind, "codes": [], "country": None,
                 "resolved": False}
+    if entry.get("within"):  # a building, body or feature named after the place it is in
+        return {"span": [start, end], "text": text[start:end], "name": text[start:end],
+                "code": None, "lat": entry.get("lat"), "lon": entry.get("lon"), "kind": entry["within"],
+                "codes": [], "country": entry.get("country"), "resolved": True}
     codes = list(entry.get("codes") or ([entry["code"]] if entry.get("code") else []))
     return {"span": [start, end], "text": text[start:end], "name": entry["name"],
             "code": entry.get("code") if entry["kind"] != "area" else None,
