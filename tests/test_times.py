@@ -466,3 +466,10 @@ def test_the_year_after_a_dated_expression_in_its_sentence_is_that_year(times_nl
     # without a year named before it in the sentence: the article's year
     assert value_of(times_nlp, "Profit for the year is expected to rise.", "the year",
                     date="2025-01-27")["value"] == "2025"
+
+
+def test_hours_later_is_a_duration(times_nlp):
+    text = "Just over an hour later, the ship sank."
+    assert value_of(times_nlp, text, "an hour")["value"] == "PT1H"
+    assert value_of(times_nlp, "Two days later, the ship sank.", "Two days later")["value"] \
+        == "2025-08-19"

@@ -648,6 +648,8 @@ def _ago(m, anchor, ctx, data):
     unit = m.group("unit").lower()
     if anchor is None or number is None or not float(number).is_integer():
         return None
+    if unit in data["time_units"]:  # "an hour later": TimeML marks the length, PT1H
+        return "duration", _duration_value(number, unit, data)
     n = int(number) * (1 if re.match(r"later|from|hence", m.group("dir").lower()) else -1)
     if unit == "year":
         return "date", str(anchor.year + n)
