@@ -440,3 +440,10 @@ def test_according_to_mid_sentence_splits_the_content(nlp):
     quote = only(quotes)
     assert seg_texts(doc, quote) == ["the new line", "will open in the spring"]
     assert mention(doc, quote) == "the rail company"
+
+
+def test_quoted_pieces_of_one_clause_are_one_partial_quote(nlp):
+    doc, quotes = quotes_of(nlp, "The mayor warned that while \u201ccosts are rising fast,\u201d the "
+                                 "bridge \u201cwill open in May.\u201d")
+    quote = only(quotes, "partial")
+    assert len(quote["segments"]) == 2 and mention(doc, quote) == "The mayor"

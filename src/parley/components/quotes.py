@@ -529,6 +529,12 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                         speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
         if clause:
             record["clause"] = list(clause)
+            previous = quotes[-1] if quotes else None
+            if (previous and previous.get("clause") == record["clause"]
+                    and previous["cue"] == record["cue"]):
+                # `warned that while “A,” the plan “B.”`: two quoted pieces of one reported clause
+                previous["segments"] += record["segments"]
+                continue
         quotes.append(record)
     return quotes, all_spans
 
