@@ -193,7 +193,8 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                    anonymity: Optional[Literal["named", "role", "anonymous", "unattributed"]] = None,
                    conn=Depends(connection)):
         """Quotes; `actor` filters by speaker, `about` by the actor they concern."""
-        return fast_json(queries.page(conn, queries.quotes_query(f, about=about, anonymity=anonymity), *p))
+        return fast_json(queries.page(conn, queries.quotes_query(f, about=about, anonymity=anonymity),
+                                      *p, cache_items=about is not None))
 
     @app.get("/api/acts", response_model=Page, tags=["ledger"])
     async def api_acts(f: Filters = Depends(filters), p=Depends(paging),
@@ -280,7 +281,8 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                       chart=stance_chart(acts),
                       quotes_by=queries.page(conn, queries.quotes_query(f), 100, 0),
                       quotes_about=queries.page(conn, queries.quotes_query(Filters(),
-                                                                           about=actor_id), 100, 0))
+                                                                           about=actor_id), 100, 0,
+                                                cache_items=True))
 
     @app.get("/issues/{issue}", response_class=HTMLResponse, include_in_schema=False)
     async def issue_page(request: Request, issue: str, conn=Depends(connection)):
@@ -352,9 +354,20 @@ def highlight(article: dict) -> dict:
                 spans.append((item["start"], item["end"], kind[:-1], ref))
     spans = [s for s in spans if 0 <= s[0] < s[1] <= len(text)]
     cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
+    # Sweep over the cuts: a span covers the piece [start, end) iff it began at or before
+    # `start` and ends after it (every span end is a cut). Testing every span at every cut was
+    # quadratic: ~15% of the reader page's CPU on a BBC article.
+    starting: dict[int, list[int]] = {}
+    ending: dict[int, list[int]] = {}
+    for index, span in enumerate(spans):
+        starting.setdefault(span[0], []).append(index)
+        ending.setdefault(span[1], []).append(index)
+    active: set[int] = set()
     pieces, anchored = [], set()
     for start, end in zip(cuts, cuts[1:]):
-        covering = [s for s in spans if s[0] <= start and end <= s[1]]
+        active.difference_update(ending.get(start, ()))
+        active.update(starting.get(start, ()))
+        covering = [spans[i] for i in sorted(active)]
         refs = sorted({s[3] for s in covering})
         anchors = [s[3] for s in covering if s[0] == start and s[3] not in anchored]
         anchored.update(anchors)

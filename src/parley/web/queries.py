@@ -99,15 +99,23 @@ def cached(connection: Connection, name: str, f: "Filters", compute) -> Any:
     return _CACHE[key]
 
 
-def page(connection: Connection, query, limit: int, offset: int) -> dict:
+def page(connection: Connection, query, limit: int, offset: int, *,
+         cache_items: bool = False) -> dict:
     """One page of `query` plus the total count, in the envelope every list route returns.
 
-    The total is cached per ledger state and query (a COUNT over a join is the costly half)."""
-    compiled = query.compile()
-    key = Filters(str(compiled), repr(sorted(compiled.params.items(), key=str)))
+    The total is cached per ledger state and query (a COUNT over a join is the costly half), and
+    so are the items when `cache_items` (queries that scan, like the `about` quotes). The key is
+    SQLAlchemy's own cache key of the statement (structure + bound values): compiling the
+    statement to SQL text for a key cost ~0.5 ms per request."""
+    cache_key = query._generate_cache_key()
+    key = Filters(cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
     total = cached(connection, "count", key, lambda: connection.execute(
         sa.select(sa.func.count()).select_from(query.subquery())).scalar())
-    items = _rows(connection, query.limit(limit).offset(offset))
+    if cache_items:
+        items = cached(connection, f"items-{limit}-{offset}", key,
+                       lambda: _rows(connection, query.limit(limit).offset(offset)))
+    else:
+        items = _rows(connection, query.limit(limit).offset(offset))
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
