@@ -204,3 +204,12 @@ def test_abbreviated_county_and_a_missing_final_dot():
     picks = _resolve("Deputies in Loudon Co. said the Calif man was held.", ["Loudon Co.", "Calif"])
     assert picks["Loudon Co."]["kind"] == "region" and picks["Loudon Co."]["country"] == "US"
     assert picks["Calif"]["code"] == "US-CA"
+
+
+def test_a_building_named_after_a_town_is_no_context_for_other_names():
+    # 'Bank of Mexico' must not vote for Mexico, Missouri next to St. Louis
+    text = ("Economists at the Bank of Mexico and at Washington University in St. Louis said "
+            "Mexico would grow faster than Colombia.")
+    picks = _resolve(text, ["Bank of Mexico", "Washington University", "St. Louis", "Mexico",
+                            "Colombia"])
+    assert picks["Mexico"]["kind"] == "country" and picks["Mexico"]["code"] == "MX"

@@ -623,7 +623,7 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
     admin1 = cand.get("admin1")
     local = context["admin1"].get(admin1, 0) if admin1 else 0
     if cand["kind"] in ("city", "region"):
-        score += 2.0 * min(local, 2)
+        score += ADMIN1_WEIGHT * min(local, ADMIN1_CAP)
     if context.get("near"):
         score += NEAR_WEIGHT * min(context["near"].get(id(cand), 0), NEAR_CAP)
     if cand.get("shadowed") and not local:
@@ -636,8 +636,9 @@ def _context(picks: dict[tuple, dict | None], skip: str, near: dict | None = Non
     countries, admin1 = Counter(), Counter()
     seen = set()
     for (name, _cue), pick in picks.items():
-        if name == skip or pick is None or (name, id(pick)) in seen:
-            continue
+        if name == skip or pick is None or (name, id(pick)) in seen or (
+                WITHIN_CONTEXT is False and pick.get("within")):
+            continue  # (a building named after a place is weak evidence: Bank of Mexico)
         seen.add((name, id(pick)))
         if pick.get("country"):
             countries[pick["country"]] += 1
@@ -665,6 +666,9 @@ NEAR_CELL = 0.5  # degrees: readings in the same or an adjacent cell count as ne
 NEAR_WEIGHT = 1.0
 NEAR_CAP = 2
 NEAR_MAX_CELLS = 60
+WITHIN_CONTEXT = False
+ADMIN1_WEIGHT = 1.5  # per other name in the same first-level region (US state), up to ADMIN1_CAP
+ADMIN1_CAP = 3
 
 
 def _local(cand: dict) -> bool:
@@ -678,7 +682,8 @@ def _nearby(cands: dict) -> dict[int, int]:
     readings all over the map (Springfield) are no evidence and are left out."""
     cells = {}
     for key, cs in cands.items():
-        own = {(int(c["lat"] // NEAR_CELL), int(c["lon"] // NEAR_CELL)) for c in cs if _local(c)}
+        own = {(int(c["lat"] // NEAR_CELL), int(c["lon"] // NEAR_CELL)) for c in cs
+               if _local(c) and (WITHIN_CONTEXT or not c.get("within"))}
         if own and len(own) <= NEAR_MAX_CELLS:
             cells[key[0]] = own
     support: dict[int, int] = {}
