@@ -207,7 +207,13 @@ def test_abbreviated_county_and_a_missing_final_dot():
 
 
 def test_a_building_named_after_a_town_is_no_context_for_other_names():
-    # 'Bank of Mexico' must not vote for Mexico, Missouri next to St. Louis
+    from parley.components.places import _context, lookup_within
+
+    gaz = gazetteer()
+    bank = next(c for c in lookup_within(gaz, "Bank of Mexico") if c["country"] == "US")
+    town = next(c for c in gaz.lookup("St. Louis") if c["country"] == "US")
+    ctx = _context({("bank of mexico", None): bank, ("st. louis", None): town}, "mexico")
+    assert ctx["admin1"] == {town["admin1"]: 1}  # the bank's town does not vote
     text = ("Economists at the Bank of Mexico and at Washington University in St. Louis said "
             "Mexico would grow faster than Colombia.")
     picks = _resolve(text, ["Bank of Mexico", "Washington University", "St. Louis", "Mexico",
