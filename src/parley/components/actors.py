@@ -26,7 +26,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy
 import yaml
+from spacy.attrs import IDX, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -384,7 +386,9 @@ class ActorFinder:
         votes: dict[str, list[str]] = {}
         for _, name, kind in pending:
             votes.setdefault(slugify(name), []).append(kind)
-        majority = {k: max(set(v), key=v.count) for k, v in votes.items()}
+        # a tie goes to organisation: a person would absorb other names by surname (_same_person)
+        majority = {k: max(v, key=lambda kind: (v.count(kind), kind == "organization"))
+                    for k, v in votes.items()}
         # longest names first, so "Keir Starmer" founds the actor that "Starmer" then joins
         for ent, name, _ in sorted(pending, key=lambda p: -len(p[1].split())):
             kind = majority[slugify(name)]
@@ -413,8 +417,15 @@ class ActorFinder:
 
     # ---------------------------------------------------------------- pronouns
     def _subject_pronouns(self, doc: Doc) -> None:
-        """Subject he/she/it/they resolved now, since speakers and agents are subjects."""
-        for token in doc:
+        """Subject he/she/it/they resolved now, since speakers and agents are subjects.
+
+        Candidates are found on the Doc's LOWER array: building a Token object for every token
+        of every article cost more than the rest of this stage.
+        """
+        lowers = doc.to_array(LOWER)
+        keys = numpy.fromiter((doc.vocab.strings.add(p) for p in self.reg.pronouns), "uint64")
+        for i in numpy.flatnonzero(numpy.isin(lowers, keys)):
+            token = doc[int(i)]
             spec = self.reg.pronouns.get(token.lower_)
             if spec is None or token.dep_ not in SUBJECT_DEPS:
                 continue
@@ -612,7 +623,12 @@ def _sentence_starts(doc: Doc) -> list[int]:
     """Sentence start offsets, cached on the Doc's user_data (pronouns ask for them repeatedly)."""
     key = "parley_actors_sent_starts"
     if key not in doc.user_data:
-        starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+        starts = []
+        if doc.has_annotation("SENT_START"):  # from arrays: iterating doc.sents is slow
+            marks = doc.to_array([SENT_START, IDX])
+            starts = marks[marks[:, 0] == 1, 1].tolist()
+            if len(doc) and marks[0, 0] != 1:
+                starts.insert(0, 0)
         doc.user_data[key] = starts or [0]
     return doc.user_data[key]
 
