@@ -4,7 +4,8 @@
     (with PARLEY_TEST_POSTGRES_URL set, e.g. after `source .ci/postgres.sh`, PostgreSQL too)
 
 Phases, in this order, on the first `--limit` articles of the BBC bench corpus:
-1. bare spaCy `nlp.pipe` (same model), n_process 1 and 2: the baseline for each engine;
+1. bare spaCy `nlp.pipe` (same model, same batch size), n_process 1 and 2: the baseline for
+   each engine (with spaCy's default batch of 256, a 100-text run is one batch and one worker);
 2. `parley ingest` local (spaCy n_process 1 and 2) into a fresh SQLite ledger;
 3. `parley ingest --engine ray` with 2 worker actors on a local `ray.init(num_cpus=2)` cluster,
    after a 2-article warm-up ingest that measures the per-dataset overhead (actor pool start and
@@ -78,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--batch-size", type=int, default=16,
+                        help="articles per batch for bare nlp.pipe, parley and Ray alike")
     args = parser.parse_args()
     articles = corpus(args.limit)
     texts = [a.text for a in articles]
@@ -90,10 +93,12 @@ def main() -> None:
     load_pipeline()
     for processes in (1, 2):
         rows.append(measure(f"bare nlp.pipe n_process={processes}", n,
-                            lambda: list(bare.pipe(texts, n_process=processes))))
+                            lambda: list(bare.pipe(texts, n_process=processes,
+                                                       batch_size=args.batch_size))))
         engine = fresh_db(tmp, f"local{processes}.db")
         rows.append(measure(f"parley ingest local n_process={processes}", n, lambda: ingest(
-            articles, engine, analyser=local_analyser(load_pipeline, n_process=processes))))
+            articles, engine, analyser=local_analyser(load_pipeline, n_process=processes,
+                                              batch_size=args.batch_size))))
         if processes == 2:
             extra["local_worker_peak_rss_mb"] = resource.getrusage(
                 resource.RUSAGE_CHILDREN).ru_maxrss // 1024
