@@ -211,13 +211,16 @@ def serve(
     except LedgerError as error:
         err.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
+    from .web.server import NoDelayHTTPProtocol
+
     if workers > 1:
         os.environ["PARLEY_DB"] = db
         os.environ["PARLEY_RESPONSE_CACHE"] = "1" if response_cache else "0"
         uvicorn.run("parley.web.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+                    workers=workers, log_level="warning", http=NoDelayHTTPProtocol)
     else:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        uvicorn.run(application, host=host, port=port, log_level="warning",
+                    http=NoDelayHTTPProtocol)
 
 
 def _render(analyses: Iterator[dict], format: Format) -> Iterator[str]:
