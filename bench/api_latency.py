@@ -43,7 +43,7 @@ def start_server(db: str, port: int, workers: int, response_cache: bool = True
     parley = Path(sys.executable).with_name("parley")
     process = subprocess.Popen([str(parley), "serve", "--db", db, "--port", str(port),
                                 "--workers", str(workers),
-                                "--response-cache" if response_cache else "--no-response-cache"])
+                                *([] if response_cache else ["--no-response-cache"])])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
