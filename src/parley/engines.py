@@ -84,7 +84,9 @@ def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: in
         while chunk := list(itertools.islice(articles, window)):
             records = [{"i": i, "article": json.dumps(dataclasses.asdict(article))}
                        for i, article in enumerate(chunk)]
-            blocks = max(1, min(workers * 4, -(-len(records) // batch_size)))
+            # one block per batch: with a few big blocks the last one keeps one actor busy while
+            # the others idle (measured: 600 articles in 8 blocks left the pool 25% idle)
+            blocks = max(1, -(-len(records) // batch_size))
             dataset = ray.data.from_items(records, override_num_blocks=blocks).map_batches(
                 ParleyActor, fn_constructor_kwargs={"registry": registry,
                                                     "batch_size": batch_size},
