@@ -219,3 +219,22 @@ def test_a_building_named_after_a_town_is_no_context_for_other_names():
     picks = _resolve(text, ["Bank of Mexico", "Washington University", "St. Louis", "Mexico",
                             "Colombia"])
     assert picks["Mexico"]["kind"] == "country" and picks["Mexico"]["code"] == "MX"
+
+
+def test_abbreviations_and_postal_codes_are_lookups_only(nlp):
+    gaz = gazetteer()
+    assert gaz.lookup("BC")[0]["code"] == "CA-BC" and gaz.lookup("NSW")[0]["code"] == "AU-NSW"
+    assert gaz.lookup("NJ")[0]["code"] == "US-NJ"
+    assert gaz.lookup("L.A.")[0]["name"] == "Los Angeles"
+    assert "BC" not in gaz.match_names and "NJ" not in gaz.match_names
+    found = by_text(places(nlp, "The temple was built around 300 BC near the river."))
+    assert "BC" not in found
+
+
+def test_more_demonyms_and_disputed_regions():
+    gaz = gazetteer()
+    assert gaz.lookup("Latvians")[0]["code"] == "LV"
+    assert gaz.lookup("Ontarians")[0]["code"] == "CA-ON"
+    ossetia = gaz.lookup("South Ossetian")[0]
+    assert ossetia["country"] == "GE" and haversine_km(ossetia["lat"], ossetia["lon"], 42.2, 44.0) < 100
+    assert gaz.lookup("Darfur")[0]["country"] == "SD"

