@@ -1,5 +1,6 @@
 """The places stage: gazetteer lookup whatever NER thinks, ISO codes, kinds, context."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,19 @@ def test_more_demonyms_and_disputed_regions():
     ossetia = gaz.lookup("South Ossetian")[0]
     assert ossetia["country"] == "GE" and haversine_km(ossetia["lat"], ossetia["lon"], 42.2, 44.0) < 100
     assert gaz.lookup("Darfur")[0]["country"] == "SD"
+
+
+def test_gazetteer_is_the_same_whatever_the_hash_seed():
+    """Built from sets of names: iterating them in hash order once made a region's point, and so
+    whether 'Tamil Nadu' was found at all, depend on PYTHONHASHSEED (and on which process happened
+    to write the cache)."""
+    import subprocess
+    import sys
+
+    script = ("import hashlib, json; from parley.components.places import Gazetteer; "
+              "print(hashlib.sha1(json.dumps(Gazetteer().entries, sort_keys=True, "
+              "default=str).encode()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(digests) == 1 and len(next(iter(digests))) == 41

