@@ -33,6 +33,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from . import doc_text
+
 OPEN_END = "9999-12-31"
 SUBJECT_DEPS = {"nsubj"}
 PASS_THROUGH_DEPS = {"compound", "flat", "appos", "conj", "amod", "det"}
@@ -368,7 +370,7 @@ class ActorFinder:
         """PERSON/ORG entities outside the registry become slug actors, one per person per article."""
         pending = []
         places = [p["span"] for p in doc._.places or () if p.get("span")]
-        text = doc.text  # built by joining every token: once, not per entity
+        text = doc_text(doc)
         for ent in doc.ents:
             if ent.label_ not in UNKNOWN_LABELS:
                 continue

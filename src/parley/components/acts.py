@@ -39,6 +39,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from . import TEXT_KEY, doc_text
 from .actors import resolve_mention
 
 FIRST_PERSON = {"we", "i", "us", "me", "our", "my"}
@@ -207,7 +208,11 @@ def make_acts(nlp: Language, name: str, extra_packs: list, entity_fallback: bool
     pack = load_packs(tuple(extra_packs))
 
     def parley_acts(doc: Doc) -> Doc:
-        return find_acts(doc, pack=pack, entity_fallback=entity_fallback)
+        find_acts(doc, pack=pack, entity_fallback=entity_fallback)
+        # the last stage: the joined text the stages shared need not travel back with the Doc
+        # from spaCy's worker processes
+        doc.user_data.pop(TEXT_KEY, None)
+        return doc
 
     return parley_acts
 
@@ -641,7 +646,7 @@ class _ActFinder:
         prev_sent = self.doc[sent.start - 1].sent
         if self.doc[sent.start - 1].is_space and sent.start >= 2:
             prev_sent = self.doc[sent.start - 2].sent
-        between = self.doc.text[act["evidence"][1]:sent.start_char]
+        between = doc_text(self.doc)[act["evidence"][1]:sent.start_char]
         return prev_sent.start_char <= act["evidence"][0] and "\n" not in between
 
     @staticmethod
@@ -714,7 +719,7 @@ class _ActFinder:
                     end = comma
                 tokens = list(self.doc[start:end])
                 a, b = _span_chars(tokens)
-                return {t.i for t in tokens}, self.doc.text[a:b]
+                return {t.i for t in tokens}, doc_text(self.doc)[a:b]
         return set(), None
 
     def _dependency_condition(self, trigger: Token) -> tuple[set, str | None]:
@@ -740,7 +745,7 @@ class _ActFinder:
     @staticmethod
     def _condition_result(head: Token) -> tuple[set, str]:
         start, end = _span_chars(list(head.subtree))
-        return {t.i for t in head.subtree}, head.doc.text[start:end]
+        return {t.i for t in head.subtree}, doc_text(head.doc)[start:end]
 
     def _modality(self, trigger: Token, chain, spec, condition_text) -> tuple[str, str | None]:
         """(modality, reporter's hedge cue or None); the reporter's hedge is anything above the

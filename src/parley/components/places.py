@@ -32,6 +32,8 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import doc_text
+
 # Cities at or above this population are matched in running text; smaller ones are only used to
 # resolve spans that NER already calls GPE/LOC/FAC (keeps false alarms on common words down).
 MATCH_POPULATION = 15000
@@ -789,7 +791,7 @@ class PlaceFinder:
 
     def _scan(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans whose exact text is a gazetteer name, starting at a capitalised token."""
-        text, names, hits = doc.text, self.names, []
+        text, names, hits = doc_text(doc), self.names, []
         n = len(doc)
         for i, tok in enumerate(doc):
             first = tok.text[:1]
@@ -847,6 +849,7 @@ class PlaceFinder:
 
     def _spans(self, doc: Doc) -> list[tuple[int, int, str | None]]:
         """Character spans of candidate toponyms, longest first, without overlaps."""
+        text = doc_text(doc)
         matches = self._scan(doc)
         covered = {i for s, e in matches for i in range(s, e)}
         found, maybe = [], []
@@ -867,13 +870,14 @@ class PlaceFinder:
             if not tokens:
                 continue
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-            text = doc.text[start:end]
-            if not text[:1].isupper() or not self._plausible_entity(text, ent.label_, len(tokens)):
+            surface = text[start:end]
+            if not surface[:1].isupper() or not self._plausible_entity(surface, ent.label_,
+                                                                       len(tokens)):
                 continue
             found.append((start, end, ent.label_))
             labels[(start, end)] = ent.label_
-        confirmed = {doc.text[s:e] for s, e, _ in found}
-        found += [m for m in maybe if doc.text[m[0]:m[1]] in confirmed]  # 'in Fargo' ... 'Fargo said'
+        confirmed = {text[s:e] for s, e, _ in found}
+        found += [m for m in maybe if text[m[0]:m[1]] in confirmed]  # 'in Fargo' ... 'Fargo said'
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         chosen, taken = [], []
         for start, end, label in found:
@@ -884,9 +888,9 @@ class PlaceFinder:
         return sorted(chosen)
 
     def find(self, doc: Doc) -> list[dict]:
-        spans = self._spans(doc)
-        resolved = resolve_mentions(self.gaz, doc.text, [(s, e) for s, e, _ in spans])
-        return [_record(doc.text, s, e, entry, label) for (s, e, label), entry in zip(spans, resolved)]
+        spans, text = self._spans(doc), doc_text(doc)
+        resolved = resolve_mentions(self.gaz, text, [(s, e) for s, e, _ in spans])
+        return [_record(text, s, e, entry, label) for (s, e, label), entry in zip(spans, resolved)]
 
 
 @Language.factory("parley_places", default_config={"min_city_population": 1000})

@@ -26,9 +26,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import actors
+from . import actors, doc_text
 
-TEXT_KEY = "parley_quotes_text"
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 # Right-hand dependents of a subject that describe it ("a source close to Trump", "a source with
@@ -89,13 +88,6 @@ def learned_cues(min_count: int, min_precision: float, pos: str = "VERB", **_thr
 # 1. Quotation marks
 
 
-def _text(doc: Doc) -> str:
-    """`doc.text`, built once per Doc: spaCy joins every token on each access, and this stage
-    reads the text hundreds of times per article."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
 
 
 def _is_opening(text: str, i: int, mark: str) -> bool:
@@ -213,7 +205,7 @@ def _cue_record(doc: Doc, verb: Token, through: int | None = None) -> dict:
     end = max(w.idx + len(w) for w in words)
     if through is not None and through > end:
         end = through
-    return {"text": _text(doc)[start:end], "span": [start, end]}
+    return {"text": doc_text(doc)[start:end], "span": [start, end]}
 
 
 def _subject(verb: Token) -> Token | None:
@@ -336,14 +328,14 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
         return {"actor": None, "anonymous": None, "mention": None, "anonymity": "unattributed"}
     lex = lexicon()
     start, end = _mention_span(subject)
-    text = _text(doc)[start:end]
+    text = doc_text(doc)[start:end]
     lemma = subject.lower_
     actor = resolve_mention(doc, start, end)
     if subject.pos_ == "PRON" and lemma not in lex["anonymous_nouns"]:
         if actor is None:
             antecedent = _antecedent(doc, subject)
             if antecedent:
-                actor = resolve_mention(doc, *antecedent) or _slug(_text(doc)[slice(*antecedent)])
+                actor = resolve_mention(doc, *antecedent) or _slug(doc_text(doc)[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
                 "anonymity": "named"}  # a pronoun stands for someone, resolved or not
     if (lemma in lex["role_nouns"] and subject.ent_type_ != "PERSON"
@@ -355,7 +347,7 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                     and lemma not in lex["anonymous_nouns"] and lemma not in lex["role_nouns"]))
     if is_named:
         name = _name_span(subject)
-        fallback = _slug(_text(doc)[name[0]:name[1]] if name else subject.text)
+        fallback = _slug(doc_text(doc)[name[0]:name[1]] if name else subject.text)
         return {"actor": actor or fallback, "anonymous": None, "mention": [start, end],
                 "anonymity": "named"}
     if lemma in lex["anonymous_nouns"] or subject.lemma_.lower() in lex["anonymous_nouns"]:
@@ -378,8 +370,8 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
 
 def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[Token, int] | None:
     """`X said: "..."`, `X told the Telegraph: "..."`: a cue verb ending at a colon or comma."""
-    para_start = _text(doc).rfind("\n", 0, open_at) + 1
-    before = _text(doc)[para_start:open_at - 1]
+    para_start = doc_text(doc).rfind("\n", 0, open_at) + 1
+    before = doc_text(doc)[para_start:open_at - 1]
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in ":,":
         return None
@@ -404,9 +396,9 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     Only when the quotation ends with its own punctuation (`,"` / `."` / `?"`) or a comma or dash
     follows the mark; `a "land grab" and say ...` is a quoted term inside a running clause.
     """
-    para_end = _text(doc).find("\n", close_at)
-    para_end = len(_text(doc)) if para_end < 0 else para_end
-    following = _text(doc)[close_at:min(para_end, close_at + 160)]
+    para_end = doc_text(doc).find("\n", close_at)
+    para_end = len(doc_text(doc)) if para_end < 0 else para_end
+    following = doc_text(doc)[close_at:min(para_end, close_at + 160)]
     window = re.match(r"[^\u201c\u201e\u00ab\"\u2018!?]*", following).group()
     window = SENTENCE_END.split(window, maxsplit=1)[0]
     if not window.strip():
@@ -428,7 +420,7 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
 
 def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
     """`"..." ― Maria Lopez`: a name credited after a dash right behind the closing mark."""
-    match = DASH_CREDIT.match(_text(doc), close_at)
+    match = DASH_CREDIT.match(doc_text(doc), close_at)
     return (match.start(1), match.end(1)) if match else None
 
 
@@ -459,31 +451,31 @@ def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
 def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
     """Quotes in marks (direct and partial) and every quoted span seen (to keep indirect apart)."""
     lex = lexicon()
-    groups = quoted_spans(_text(doc))
+    groups = quoted_spans(doc_text(doc))
     all_spans = [(s, e) for group in groups for s, e, _ in group]
     quotes: list[dict] = []
     consumed: set[int] = set()
     for index, group in enumerate(groups):
         if index in consumed:
             continue
-        segments = [list(_content_end(_text(doc), s, e)) for s, e, _ in group]
-        words = sum(len(_text(doc)[s:e].split()) for s, e in segments)
+        segments = [list(_content_end(doc_text(doc), s, e)) for s, e, _ in group]
+        words = sum(len(doc_text(doc)[s:e].split()) for s, e in segments)
         open_at, close_at = group[0][0], group[-1][1] + (1 if group[-1][2] else 0)
         cue, speaker_token, kind, clause, through = None, None, "direct", None, None
         found = _cue_before(doc, open_at, all_spans)
         if found:
             cue, through = found
         else:
-            last = _text(doc)[segments[-1][0]:segments[-1][1]]
+            last = doc_text(doc)[segments[-1][0]:segments[-1][1]]
             cue = _cue_after(doc, close_at, last[-1:]) if group[-1][2] else None
             if cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
-                between = _text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
+                between = doc_text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
                 between = between.rstrip(" '\u2018\u201c\"")  # `''` opens with two characters
                 if nxt and "\n" not in between and len(between) < 60 and between.endswith(","):
-                    segments += [list(_content_end(_text(doc), s, e)) for s, e, _ in nxt]
-                    words += sum(len(_text(doc)[s:e].split()) for s, e, _ in nxt)
+                    segments += [list(_content_end(doc_text(doc), s, e)) for s, e, _ in nxt]
+                    words += sum(len(doc_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
                 elif _sentence_prefix(doc, open_at):
                     # `the group is less likely to be “overrun,” Hoover said`: the quoted words
@@ -493,7 +485,7 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             credit = _dash_credit(doc, close_at)
             if credit:
                 subject = doc.char_span(*credit, alignment_mode="expand")
-                record = _quote(kind, segments, {"text": _text(doc)[close_at:credit[0]].strip(),
+                record = _quote(kind, segments, {"text": doc_text(doc)[close_at:credit[0]].strip(),
                                                  "span": [close_at, credit[0]]},
                                 speaker_record(doc, subject.root), 0.8)
                 quotes.append(record)
@@ -508,13 +500,13 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if cue is None:
             previous = quotes[-1] if quotes else None
             if (previous and previous["kind"] == "direct" and not _sentence_prefix(doc, open_at)
-                    and "\n" not in _text(doc)[previous["segments"][-1][1]:open_at]):
+                    and "\n" not in doc_text(doc)[previous["segments"][-1][1]:open_at]):
                 # `"A," X said. "B."`: the next quoted sentence continues the same quote
                 previous["segments"] += segments
                 continue
             if words < lex["min_uncued_words"] or _sentence_prefix(doc, open_at):
                 continue  # a quoted term or scare quote
-            near = previous and _text(doc).count("\n", previous["segments"][-1][1], open_at) <= 1
+            near = previous and doc_text(doc).count("\n", previous["segments"][-1][1], open_at) <= 1
             speaker = dict(previous["speaker"]) if near else speaker_record(doc, None)
             quotes.append(_quote(kind, segments, None, speaker, 0.5))
             continue
@@ -545,7 +537,7 @@ def _sentence_prefix(doc: Doc, open_at: int) -> bool:
     if span is None or not len(span):
         return False
     sent = span[0].sent  # the quoted words' sentence (the parser may hang a `''` mark on the last)
-    prefix = _text(doc)[sent.start_char:open_at - 1]
+    prefix = doc_text(doc)[sent.start_char:open_at - 1]
     return bool(re.search(r"\w", prefix)) and not prefix.rstrip().endswith((":", ","))
 
 
@@ -553,7 +545,7 @@ def _prefix_clause(doc: Doc, open_at: int, close_at: int) -> tuple[int, int]:
     """From the start of the quoted words' sentence through the closing mark."""
     span = doc.char_span(open_at, open_at + 1, alignment_mode="expand")
     start = span[0].sent.start_char if span is not None and len(span) else open_at
-    text = _text(doc)
+    text = doc_text(doc)
     while start < open_at and (text[start].isspace() or text[start] in "-—–*"):
         start += 1
     return start, close_at
@@ -615,7 +607,7 @@ def _noun_clause(doc: Doc, noun: Token) -> dict | None:
         verb = noun.head if noun.dep_ == "dobj" else noun.head.head
         speaker = _subject(verb) if verb.pos_ in {"VERB", "AUX"} else None
     start, end = _clause_span(doc, clause)
-    if len(_text(doc)[start:end].split()) < 3:
+    if len(doc_text(doc)[start:end].split()) < 3:
         return None
     cue = {"text": noun.text, "span": [noun.idx, noun.idx + len(noun)]}
     return _quote("indirect", [[start, end]], cue, speaker_record(doc, speaker), 0.5)
@@ -659,7 +651,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         clause = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
         if clause is not None:
             start, end = _clause_span(doc, clause)
-            if len(_text(doc)[start:end].split()) < 3:
+            if len(doc_text(doc)[start:end].split()) < 3:
                 return None
             return _quote("indirect", [[start, end]], _cue_record(doc, verb),
                           speaker_record(doc, _subject(verb)), 0.6)
@@ -676,7 +668,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
         return None
     start, end = _clause_span(doc, clause)
-    if len(_text(doc)[start:end].split()) < 3:
+    if len(doc_text(doc)[start:end].split()) < 3:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
@@ -843,7 +835,7 @@ def _according_to(doc: Doc, according: Token) -> dict | None:
         return None
     # `X, according to Y, Z`: the phrase is not content; the sentence around it is, in two pieces
     segments = [[run[0].idx, run[-1].idx + len(run[-1])] for run in runs]
-    cue = {"text": _text(doc)[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
+    cue = {"text": doc_text(doc)[according.idx:to.idx + len(to)], "span": [according.idx, to.idx + len(to)]}
     return _quote("indirect", segments, cue, speaker_record(doc, source), 0.7)
 
 
@@ -860,7 +852,7 @@ def colon_credits(doc: Doc) -> list[dict]:
     a paragraph that opens with a short name and a colon credits the rest of it to that name."""
     lex = lexicon()
     found = []
-    for match in COLON_CREDIT.finditer(_text(doc)):
+    for match in COLON_CREDIT.finditer(doc_text(doc)):
         name_start, name_end = match.span(1)
         name = match.group(1).strip()
         if name.upper() in lex["colon_label_stopwords"] or len(match.group(2).split()) < 3:
@@ -869,8 +861,8 @@ def colon_credits(doc: Doc) -> list[dict]:
         if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES
                                    or t.is_upper or t.is_punct for t in span):
             continue
-        start, end = _content_end(_text(doc), *match.span(2))
-        end = end - 1 if _text(doc)[end - 1] in "\"\u201d" else end
+        start, end = _content_end(doc_text(doc), *match.span(2))
+        end = end - 1 if doc_text(doc)[end - 1] in "\"\u201d" else end
         kind = "direct" if name.isupper() else "indirect"
         colon = match.end(1) + match.group(0)[match.end(1) - match.start():].index(":")
         found.append(_quote(kind, [[start, end]], {"text": ":", "span": [colon, colon + 1]},
@@ -906,6 +898,6 @@ def find_quotes(doc: Doc) -> Doc:
         if quote["speaker"]["anonymity"] == "anonymous":
             previous_anonymous = quote
     doc._.quotes = quotes
-    for key in (TEXT_KEY, "parley_quotes_proper", "parley_quotes_resolve_failed"):
+    for key in ("parley_quotes_proper", "parley_quotes_resolve_failed"):
         doc.user_data.pop(key, None)
     return doc

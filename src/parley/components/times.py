@@ -27,6 +27,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import doc_text
+
 # Paired quotation marks, and the marks that open a quotation paragraph.
 _OPEN_QUOTES = "“\"«"
 _QUOTE_PAIRS = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|«[^»\n]*(?:»|$)", re.M)
@@ -124,7 +126,7 @@ class Context:
 
     def __init__(self, doc: Doc | None, start: int, end: int):
         if doc is not None:  # "Monday." ends a sentence: its full stop is no guide to the verb
-            while end > start + 1 and doc.text[end - 1] == ".":
+            while end > start + 1 and doc_text(doc)[end - 1] == ".":
                 end -= 1
         self.doc, self.start, self.end = doc, start, end
 
@@ -428,7 +430,7 @@ def _year(m, anchor, ctx, data):
             return None  # "2000 troops": a quantity
         if span is not None and span[0].ent_type_ in ("DATE",):
             return "date", f"{year:04d}"
-    before = (doc.text if doc is not None else "")[max(0, m.start() - 12):m.start()].lower()
+    before = (doc_text(doc) if doc is not None else "")[max(0, m.start() - 12):m.start()].lower()
     if doc is None or re.search(r"(?:\b(?:in|since|by|until|till|from|before|after|during|of|"
                                 r"through|to|year|early|late|mid|fiscal|and|or|between)\s+|"
                                 r"[-–(]\s*)$", before):
@@ -588,7 +590,7 @@ def _future_preposition_before(m, ctx, data) -> bool:
     """A weekday right after "until", "by", "as early as" is a deadline or plan: the next one."""
     if ctx.doc is None:
         return False
-    before = ctx.doc.text[max(0, m.start() - 40):m.start()]
+    before = doc_text(ctx.doc)[max(0, m.start() - 40):m.start()]
     return bool(data["future_preposition_re"].search(before))
 
 
@@ -596,7 +598,7 @@ def _future_noun_after(m, ctx, data) -> bool:
     if ctx.doc is None:
         return True
     # The noun, or the one after an adjective: "Monday's talks", "Monday's crucial talks"
-    words = re.findall(r"[\w-]+", ctx.doc.text[m.end():m.end() + 40])[:2]
+    words = re.findall(r"[\w-]+", doc_text(ctx.doc)[m.end():m.end() + 40])[:2]
     return any(word.lower() in data["future_nouns"] for word in words)
 
 
@@ -620,7 +622,7 @@ def _shifted_unit(m, anchor, ctx, data):
     shift = re.sub(r"\s+", " ", m.group("shift").lower())
     if shift == "past" or (shift == "last" and m.start() >= 4
                            and ctx.doc is not None
-                           and ctx.doc.text[max(0, m.start() - 4):m.start()].lower() == "the "):
+                           and doc_text(ctx.doc)[max(0, m.start() - 4):m.start()].lower() == "the "):
         return "duration", "P1" + data["units"].get(unit, "W")
     offset = data["shifts"].get(shift, 0)
     if anchor is None:
@@ -698,7 +700,7 @@ def _duration(m, anchor, ctx, data):
         return None  # "a second group", "a second A380": the ordinal, not a duration
     number = _number(num) if num else 1
     if num and num.lower() in ("a", "an") and not m.group("shift"):
-        before = (ctx.doc.text if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
+        before = (doc_text(ctx.doc) if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
         if re.search(r"\b(?:once|twice|times|per)\s*$", before, re.I):
             return "set", _duration_value(1, unit, data)
     return "duration", _duration_value(number, unit, data)
@@ -843,7 +845,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
     """Contract Time records for every time expression in `doc`."""
-    text = doc.text
+    text = doc_text(doc)
     anchor = _parse_date(article_date)
     records = []
     resolved = []
