@@ -26,14 +26,14 @@ def analyse(articles: Iterable[Article], nlp: Language, *, n_process: int = 1,
     articles = iter(articles)
     pending: deque[Article] = deque()
 
-    def docs() -> Iterator[Doc]:
+    def texts() -> Iterator[tuple[str, dict]]:
+        # texts, not Docs: with n_process > 1 spaCy then tokenises in its workers, where bare
+        # nlp.pipe does too; the date travels as the context (see components._get_article_date)
         for article in articles:
-            doc = nlp.make_doc(article.text)
-            doc._.article_date = article.date
             pending.append(article)
-            yield doc
+            yield article.text, {"article_date": article.date}
 
-    for doc in nlp.pipe(docs(), n_process=n_process, batch_size=batch_size):
+    for doc, _ in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
         article = pending.popleft()
         yield article, build_analysis(article, doc)
 

@@ -39,7 +39,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import TEXT_KEY, doc_text
+from . import doc_text
 from .actors import resolve_mention
 
 FIRST_PERSON = {"we", "i", "us", "me", "our", "my"}
@@ -208,11 +208,7 @@ def make_acts(nlp: Language, name: str, extra_packs: list, entity_fallback: bool
     pack = load_packs(tuple(extra_packs))
 
     def parley_acts(doc: Doc) -> Doc:
-        find_acts(doc, pack=pack, entity_fallback=entity_fallback)
-        # the last stage: the joined text the stages shared need not travel back with the Doc
-        # from spaCy's worker processes
-        doc.user_data.pop(TEXT_KEY, None)
-        return doc
+        return find_acts(doc, pack=pack, entity_fallback=entity_fallback)
 
     return parley_acts
 
