@@ -43,7 +43,7 @@ def corpus(limit: int) -> list[Article]:
     shared = os.environ.get("PARLEY_SHARED")
     path = (Path(shared) if shared else REPO.parent / "shared") / "bench" / "bbc-2004-2005.jsonl"
     with path.open("rb") as handle:
-        lines = [line for line in handle if line.strip()][:limit]
+        lines = [line for line in handle if line.strip()][:limit or None]
     return [item for item in read_jsonl_lines(lines, str(path), "bbc") if isinstance(item, Article)]
 
 
@@ -77,7 +77,7 @@ def fresh_db(tmp: Path, name: str):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=60)
+    parser.add_argument("--limit", type=int, default=60, help="articles (0: the whole corpus)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--batch-size", type=int, default=16,
                         help="articles per batch for bare nlp.pipe, parley and Ray alike")
