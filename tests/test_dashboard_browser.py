@@ -30,8 +30,54 @@ def base_url(tmp_path_factory):
 
     os.environ.setdefault("PARLEY_WEB_SKIP_EXAMPLES", "")
     url = build_ledger(tmp_path_factory.mktemp("browser") / "ledger.db")
+    _add_real_regions(url)
     with LiveServer(create_app(url)) as server:
         yield server.url
+
+
+UA_TEXT = ("Ruritania demanded the Donetsk and Luhansk regions from Freedonia, "
+           "which offered talks on Kherson instead.")
+
+
+def _add_real_regions(url: str) -> None:
+    """One more hand-written article whose acts (issue 'borders') concern real ISO 3166-2
+    regions, so that the issue map draws shapes (the fixture's regions are fictional: boxes)."""
+    from parley.ledger.store import open_ledger, write_article
+    from parley.reading import Article
+
+    def span(needle):
+        start = UA_TEXT.index(needle)
+        return [start, start + len(needle)]
+
+    def act(act_id, type_, actor, target, regions, evidence):
+        return {"id": act_id, "type": type_, "actor": actor, "target": target, "issue": "borders",
+                "object": None, "regions": regions, "polarity": "positive",
+                "modality": "asserted", "condition": None, "time": None,
+                "source": {"quote": None, "actor": None, "anonymous": None},
+                "evidence": span(evidence), "confidence": 0.8}
+
+    def place(name, code, lat, lon):
+        return {"span": span(name), "text": name, "name": name, "code": code, "lat": lat,
+                "lon": lon, "kind": "region"}
+
+    article = Article(id="web-ua", text=UA_TEXT, date="2025-02-01", title="Borders",
+                      source="Example Wire")
+    analysis = {
+        "article": article.contract_record(),
+        "actors": [{"id": a, "name": a.title(), "type": "state", "country": None, "aliases": [],
+                    "mentions": [span(a.title())]} for a in ("ruritania", "freedonia")],
+        "quotes": [], "times": [], "warnings": [],
+        "acts": [act("act-1", "demand", "ruritania", "freedonia", ["UA-14", "UA-09"],
+                     "Ruritania demanded the Donetsk and Luhansk regions"),
+                 act("act-2", "offer", "freedonia", "ruritania", ["UA-65"],
+                     "offered talks on Kherson")],
+        "places": [place("Donetsk", "UA-14", 48.0, 37.8), place("Luhansk", "UA-09", 48.8, 39.1),
+                   place("Kherson", "UA-65", 46.6, 33.4)],
+    }
+    engine = open_ledger(url)
+    with engine.begin() as connection:
+        write_article(connection, article, analysis, "test")
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +171,38 @@ def test_issue_page_matrix_and_region_map(page):
     assert codes >= {"XR-NO", "XR-SU"}
     # Sudland is both demanded (a1) and conceded (a3): coloured as mixed.
     assert page.locator('a.region[data-code="XR-SU"] rect').get_attribute("class") == "region-mixed"
+    # fictional codes have no shape: they are boxes below the map, never paths
+    assert page.locator('a.region[data-code="XR-SU"] path').count() == 0
     shot(page, "issue-territory")
+
+
+def test_issue_map_draws_region_shapes(page):
+    page.goto("/issues/borders")
+    shapes = page.locator("#region-map svg.map-shapes")
+    assert shapes.count() == 1
+    donetsk = page.locator('a.region[data-code="UA-14"] path')
+    luhansk = page.locator('a.region[data-code="UA-09"] path')
+    kherson = page.locator('a.region[data-code="UA-65"] path')
+    assert donetsk.get_attribute("class") == "region-demand"
+    assert luhansk.get_attribute("class") == "region-demand"
+    assert kherson.get_attribute("class") == "region-offer"
+    assert donetsk.get_attribute("d").startswith("M") and donetsk.get_attribute("d").count("L") > 10
+    assert "ruritania: demand" in donetsk.locator("title").text_content()
+    href = page.locator('a.region[data-code="UA-14"]').get_attribute("href")
+    assert href == "/articles/web-ua#act-act-1"
+    # Ukraine's other oblasts are drawn grey for context
+    assert shapes.locator("path.region-context").count() >= 20
+    # geography: Luhansk lies east of Donetsk, Kherson south-west of both
+    d, lu, k = donetsk.bounding_box(), luhansk.bounding_box(), kherson.bounding_box()
+    assert lu["x"] + lu["width"] / 2 > d["x"] + d["width"] / 2
+    assert k["x"] + k["width"] / 2 < d["x"] + d["width"] / 2
+    assert k["y"] + k["height"] / 2 > d["y"] + d["height"] / 2
+    labels = shapes.locator("text.map-label").all_text_contents()
+    assert "Donetsk" in labels and "Kherson" in labels
+    assert "GeoNames" in page.locator("#region-map p.attribution").inner_text()
+    shot(page, "issue-borders-map")
+    page.locator('a.region[data-code="UA-14"]').click()
+    page.wait_for_url(re.compile(r"/articles/web-ua#act-act-1$"))
 
 
 def test_timeline_and_search(page):

@@ -450,34 +450,25 @@ def time_axis(events: list[dict], width: int = 900) -> dict:
     return {"width": width, "height": 200, "dots": dots, "ticks": ticks}
 
 
-def region_map(matrix: dict, width: int = 640, height: int = 360) -> dict:
-    """A schematic map: regions with coordinates centred at their lon/lat (equirectangular, fitted to
-    the regions shown), the others as labelled boxes in a row; colour = demand vs offer."""
-    placed, boxes = [], []
+def region_map(matrix: dict, width: int = 640) -> dict:
+    """The issue page's map: each region concerned coloured by who demands or offers what, drawn
+    as its approximate shape (`parley.web.regions`: GeoNames places, cached per country) among
+    its country's other regions, or as a labelled box in a row below when it has no shape."""
+    from . import regions  # numpy and scipy: loaded by the first map, not at start-up
+
+    items = []
     for region in matrix["regions"]:
         types = {a["type"] for a in region["acts"]}
         colour = ("mixed" if {"demand", "offer"} <= types or {"demand", "concede"} <= types
                   else "demand" if "demand" in types or "claim" in types
                   else "offer" if types & {"offer", "concede", "accept"} else "other")
         who = sorted({f"{a['actor']}: {a['type']}" for a in region["acts"]})
-        item = {"code": region["code"], "name": region.get("name") or region["code"],
-                "colour": colour, "who": who,
-                "href": f"/articles/{region['acts'][0]['article_id']}"
-                        f"#act-{region['acts'][0]['act_id']}"}
-        (placed if region.get("lat") is not None else boxes).append((region, item))
-    if placed:
-        lats = [r["lat"] for r, _ in placed]
-        lons = [r["lon"] for r, _ in placed]
-        lat0, lat1 = min(lats) - 1, max(lats) + 1
-        lon0, lon1 = min(lons) - 1, max(lons) + 1
-        for region, item in placed:
-            item["x"] = round(70 + (region["lon"] - lon0) / (lon1 - lon0) * (width - 140), 1)
-            item["y"] = round(30 + (lat1 - region["lat"]) / (lat1 - lat0) * (height - 130), 1)
-    for n, (_, item) in enumerate(boxes):
-        item["x"] = 70 + (n % 5) * 120
-        item["y"] = height - 55 + (n // 5) * 40
-    return {"width": width, "height": height + 40 * (len(boxes) // 5),
-            "regions": [item for _, item in placed + boxes]}
+        items.append({"code": region["code"], "name": region.get("name") or region["code"],
+                      "colour": colour, "who": who, "lat": region.get("lat"),
+                      "lon": region.get("lon"),
+                      "href": f"/articles/{region['acts'][0]['article_id']}"
+                              f"#act-{region['acts'][0]['act_id']}"})
+    return regions.region_map(items, width)
 
 
 def app_from_env() -> FastAPI:
