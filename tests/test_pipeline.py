@@ -61,3 +61,22 @@ def test_a_failing_stage_costs_its_output_not_the_article(nlp, monkeypatch):
     assert analysis["quotes"] == []
     assert any("parley_quotes failed" in w and "boom" in w for w in analysis["warnings"])
     assert validation_errors(analysis) == []
+
+
+def test_each_article_date_reaches_the_stages_in_spacy_worker_processes(nlp):
+    """Texts go to spaCy's workers as strings (tokenised there, as for bare spaCy): the date
+    rides on them, so "on Monday" resolves against each article's own date."""
+    text = "The envoys will meet on Monday in Geneva."
+    articles = [Article(id="a", text=text, date="2025-08-17"),
+                Article(id="b", text=text, date="2025-03-05"),
+                Article(id="c", text=text, date=None)]
+    for n_process in (1, 2):
+        values = {a.id: [t["value"] for t in analysis["times"]]
+                  for a, analysis in analyse(articles, nlp, n_process=n_process, batch_size=1)}
+        assert values["a"] == ["2025-08-18"] and values["b"] == ["2025-03-10"], n_process
+        assert values["c"] in ([], ["XXXX-WXX-1"]), n_process
+
+
+def test_docs_leave_the_pipeline_without_the_tensor(nlp):
+    doc = nlp("Putin said Russia wants Donbas.")
+    assert doc.tensor.size == 0 and len(doc.to_bytes()) < 10_000

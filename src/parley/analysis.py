@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components import STAGE_ATTRIBUTES
+from .pipeline import DatedText
 from .reading import Article
 
 
@@ -26,14 +27,14 @@ def analyse(articles: Iterable[Article], nlp: Language, *, n_process: int = 1,
     articles = iter(articles)
     pending: deque[Article] = deque()
 
-    def texts() -> Iterator[tuple[str, dict]]:
-        # texts, not Docs: with n_process > 1 spaCy then tokenises in its workers, where bare
-        # nlp.pipe does too; the date travels as the context (see components._get_article_date)
+    def texts() -> Iterator[str]:
+        # plain strings, not Docs: with n_process > 1 spaCy then tokenises in its workers, as
+        # bare nlp.pipe does; the date rides on the string (see pipeline.DatedText)
         for article in articles:
             pending.append(article)
-            yield article.text, {"article_date": article.date}
+            yield DatedText.of(article.text, article.date)
 
-    for doc, _ in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc in nlp.pipe(texts(), n_process=n_process, batch_size=batch_size):
         article = pending.popleft()
         yield article, build_analysis(article, doc)
 

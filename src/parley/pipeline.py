@@ -41,7 +41,49 @@ def load_pipeline(registry: str | None = None) -> Language:
             config["extra_registry"] = registry
         nlp.add_pipe(spec["name"], config=config, **placement)
     _guard_stages(nlp)
+    nlp.tokenizer = DatingTokenizer(nlp.tokenizer)
     return nlp
+
+
+class DatedText(str):
+    """An article's text that carries its date into spaCy's worker processes.
+
+    `nlp.pipe(texts, n_process=2)` pickles plain strings to its workers, which tokenise them, as
+    for bare spaCy. A Doc or a `(text, context)` tuple would instead be tokenised and serialised
+    in the parent, which also writes the ledger. A str subclass pickles with its attributes, and
+    `DatingTokenizer` puts the date on the Doc where the text is tokenised.
+    """
+
+    article_date: str | None = None
+
+    @classmethod
+    def of(cls, text: str, article_date: str | None) -> "DatedText":
+        dated = cls(text)
+        dated.article_date = article_date
+        return dated
+
+
+class DatingTokenizer:
+    """The model's tokenizer, plus `doc._.article_date` from a `DatedText`."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        doc = self.tokenizer(str(text))  # the Cython tokenizer takes an exact str
+        date = getattr(text, "article_date", None)
+        if date is not None:
+            doc._.article_date = date
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        if name == "tokenizer":  # not set yet (unpickling): no recursion through __getattr__
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
 
 
 class GuardedStage:

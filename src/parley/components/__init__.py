@@ -24,26 +24,7 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-DATE_KEY = "parley_article_date"
-
-
-def _get_article_date(doc: Doc) -> str | None:
-    """Set on the Doc, or passed as the `nlp.pipe(..., as_tuples=True)` context
-    `{"article_date": ...}`: then the text is tokenised in spaCy's worker process, as bare
-    `nlp.pipe` does, instead of in the parent (see `parley.analysis.analyse`)."""
-    if DATE_KEY in doc.user_data:
-        return doc.user_data[DATE_KEY]
-    context = getattr(doc, "_context", None)
-    return context.get("article_date") if isinstance(context, dict) else None
-
-
-def _set_article_date(doc: Doc, value: str | None) -> None:
-    doc.user_data[DATE_KEY] = value
-
-
-if not Doc.has_extension("article_date"):
-    Doc.set_extension("article_date", getter=_get_article_date, setter=_set_article_date)
-for _name in STAGE_ATTRIBUTES + ("stage_warnings",):
+for _name in STAGE_ATTRIBUTES + ("article_date", "stage_warnings"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
