@@ -107,3 +107,34 @@ def test_ray_worker_killed_mid_run_every_article_stored_once(tmp_path, ray_clust
         ids = list(connection.scalars(sa.text("SELECT id FROM articles")))
     assert sorted(ids) == sorted(a.id for a in articles)
     engine.dispose()
+
+
+def test_watch_with_the_ray_engine_stores_new_files_once(tmp_path, ray_cluster):
+    """`parley watch --engine ray`: each poll's new articles go through the actor pool; a poll
+    with nothing new never reaches Ray."""
+    from parley.engines import ray_analyser
+    from parley.watch import watch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(" date 2025-08-17 Putin said Russia wants all of Donbas.\n",
+                                 encoding="utf-8")
+    engine = open_ledger(str(tmp_path / "watch.db"))
+    calls = []
+
+    def counting(articles):
+        articles = list(articles)
+        calls.append(len(articles))
+        return ray_analyser(workers=2, batch_size=1)(articles)
+
+    first = watch(str(inbox), engine, load_pipeline, once=True, settle=0, analyser=counting)
+    (inbox / "b.txt").write_text(" date 2025-08-18 Kyiv rejected the demand on Monday.\n",
+                                 encoding="utf-8")
+    second = watch(str(inbox), engine, load_pipeline, once=True, settle=0, analyser=counting)
+    third = watch(str(inbox), engine, load_pipeline, once=True, settle=0, analyser=counting)
+    assert (first.new, second.new, second.skipped, third.new) == (1, 1, 1, 0)
+    assert calls == [1, 1]
+    analyses = _ledger_analyses(engine)
+    assert sorted(analyses) == ["a", "b"]
+    assert any(act["type"] == "demand" for act in analyses["a"]["acts"])
+    engine.dispose()

@@ -162,8 +162,17 @@ def watch(
                                  help="Leave files modified less than this many seconds ago "
                                       "for the next poll."),
     n_process: int = typer.Option(1, "--n-process", "-j", min=1, help="spaCy worker processes."),
+    engine_name: Engine = typer.Option(Engine.local, "--engine",
+                                       help="local: spaCy (with --n-process); ray: a Ray cluster."),
+    address: Optional[str] = typer.Option(None, "--address",
+                                          help="Ray cluster: auto or ray://host:10001 "
+                                               "(default: start a local one)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray worker actors."),
 ) -> None:
-    """Ingest new files or feed items as they appear (restart-safe: the ledger is the state)."""
+    """Ingest new files or feed items as they appear (restart-safe: the ledger is the state).
+
+    With `--engine ray` each poll that finds new articles runs them through a Ray actor pool
+    (one pool start, ~5 s, per such poll; Ray itself starts once)."""
     import datetime as dt
 
     from .ledger.store import LedgerError, open_ledger
@@ -177,11 +186,16 @@ def watch(
         now = dt.datetime.now().strftime("%H:%M:%S")
         err.print(f"{now} {stats.new} new, {stats.skipped} already stored", highlight=False)
 
+    analyser = None
+    if engine_name is Engine.ray:
+        from .engines import ray_analyser
+
+        analyser = ray_analyser(address=address, workers=workers)
     try:
         engine = open_ledger(db)
         total = run_watch(target, engine, load_pipeline, interval=interval, once=once,
-                          settle=settle, n_process=n_process, on_problem=report,
-                          on_round=round_done)
+                          settle=settle, n_process=n_process, analyser=analyser,
+                          on_problem=report, on_round=round_done)
     except LedgerError as error:
         err.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import resource
+import warnings
 from typing import Iterable, Iterator
 
 from .reading import Article
@@ -70,6 +71,8 @@ def start_ray(address: str | None = None, workers: int = 2) -> None:
     else:
         ray.init(num_cpus=workers, object_store_memory=256 * 1024 * 1024, **options)
     ray.data.DataContext.get_current().enable_progress_bars = False
+    # a poll or window smaller than the pool (fewer batches than actors) is normal, not a problem
+    warnings.filterwarnings("ignore", message="The minimum number of concurrent actors")
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-dataset INFO lines
 
 

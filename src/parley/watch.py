@@ -89,18 +89,22 @@ class Watcher:
 
 
 def watch(target: str, engine, load_nlp: Callable[[], object], *, interval: float = 30.0,
-          once: bool = False, settle: float = 1.0, n_process: int = 1,
+          once: bool = False, settle: float = 1.0, n_process: int = 1, analyser=None,
           on_problem: Callable[[ReadProblem], None] = lambda problem: None,
           on_round: Callable[[IngestStats], None] = lambda stats: None,
           sleep: Callable[[float], None] = time.sleep) -> IngestStats:
-    """Poll `target` every `interval` seconds (once with `once`) and ingest what is new."""
+    """Poll `target` every `interval` seconds (once with `once`) and ingest what is new.
+
+    `analyser` (see `parley.ledger.ingest`) replaces the local spaCy path, e.g. a Ray engine's;
+    it is only called for a poll that found articles not yet stored.
+    """
     watcher = Watcher(target, settle=settle, on_problem=on_problem)
     total = IngestStats()
     while True:
         articles = watcher.poll()
         if articles:
             stats = ingest(articles, engine, load_nlp, n_process=n_process,
-                           on_problem=on_problem)
+                           analyser=analyser, on_problem=on_problem)
             total.new += stats.new
             total.skipped += stats.skipped
             total.failed += stats.failed
