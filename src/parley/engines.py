@@ -26,6 +26,9 @@ from .reading import Article
 #: so windows are large; they are bounded so that an endless input (`parley watch`) streams.
 RAY_WINDOW = 20_000
 
+#: Most Ray Data blocks per window: one per batch up to this many.
+MAX_BLOCKS = 10_000
+
 
 class ParleyActor:
     """A Ray Data worker: loads the pipeline once, then analyses batch after batch."""
@@ -89,7 +92,8 @@ def ray_analyser(*, address: str | None = None, workers: int = 2, batch_size: in
                        for i, article in enumerate(chunk)]
             # one block per batch: with a few big blocks the last one keeps one actor busy while
             # the others idle (measured: 600 articles in 8 blocks left the pool 25% idle)
-            blocks = max(1, -(-len(records) // batch_size))
+            # (capped: a 1M-article backfill window would otherwise be 62,500 tiny blocks)
+            blocks = max(1, min(MAX_BLOCKS, -(-len(records) // batch_size)))
             dataset = ray.data.from_items(records, override_num_blocks=blocks).map_batches(
                 ParleyActor, fn_constructor_kwargs={"registry": registry,
                                                     "batch_size": batch_size},

@@ -5,6 +5,10 @@ its bytes are the tok2vec tensor (96 floats per token: ~185 KB for a BBC article
 Parley stage or the analysis reads; the joined text the stages cached (`doc_text`) is a copy of
 `doc.text`. Dropping both makes the Doc a fraction of the size and spares the parent, which also
 writes the ledger, most of the rebuilding.
+
+The price: Docs from `parley.pipeline.load_pipeline` have no tensor, so `Token.vector` and
+`Doc.similarity` (which fall back to it in a model without word vectors) are unavailable on them;
+use `parley.pipeline.load_model()` for those, or `nlp.disable_pipe("parley_release")`.
 """
 
 import numpy
