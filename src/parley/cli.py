@@ -40,6 +40,14 @@ class Engine(str, Enum):
     ray = "ray"
 
 
+# Options shared by `ingest` and `watch` (one definition, so their help cannot drift apart)
+ENGINE_OPTION = typer.Option(Engine.local, "--engine",
+                             help="local: spaCy (with --n-process); ray: a Ray cluster.")
+ADDRESS_OPTION = typer.Option(None, "--address", help="Ray cluster: auto or ray://host:10001 "
+                                                      "(default: start a local one).")
+RAY_WORKERS_OPTION = typer.Option(2, "--workers", min=1, help="Ray worker actors.")
+
+
 class Problems:
     """Collects read problems while articles stream by; reports them at the end."""
 
@@ -131,12 +139,9 @@ def ingest(
                                             help="Extra actor registry (YAML)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1,
                                         help="Read at most this many articles."),
-    engine: Engine = typer.Option(Engine.local, "--engine",
-                                  help="local: spaCy (with --n-process); ray: a Ray cluster."),
-    address: Optional[str] = typer.Option(None, "--address",
-                                          help="Ray cluster: auto or ray://host:10001 "
-                                               "(default: start a local one)."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Ray worker actors."),
+    engine: Engine = ENGINE_OPTION,
+    address: Optional[str] = ADDRESS_OPTION,
+    workers: int = RAY_WORKERS_OPTION,
     window: int = typer.Option(20_000, "--window", min=1,
                                help="Ray: articles per Dataset (one actor-pool start each; "
                                     "use ~1,000,000 for a backfill)."),
@@ -162,12 +167,9 @@ def watch(
                                  help="Leave files modified less than this many seconds ago "
                                       "for the next poll."),
     n_process: int = typer.Option(1, "--n-process", "-j", min=1, help="spaCy worker processes."),
-    engine_name: Engine = typer.Option(Engine.local, "--engine",
-                                       help="local: spaCy (with --n-process); ray: a Ray cluster."),
-    address: Optional[str] = typer.Option(None, "--address",
-                                          help="Ray cluster: auto or ray://host:10001 "
-                                               "(default: start a local one)."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Ray worker actors."),
+    engine_name: Engine = ENGINE_OPTION,
+    address: Optional[str] = ADDRESS_OPTION,
+    workers: int = RAY_WORKERS_OPTION,
 ) -> None:
     """Ingest new files or feed items as they appear (restart-safe: the ledger is the state).
 
