@@ -206,6 +206,8 @@ class ActorFinder:
     def __init__(self, nlp: Language, registry: Registry):
         self.reg = registry
         self.key = ""
+        self.pronoun_keys = numpy.array([nlp.vocab.strings.add(p) for p in registry.pronouns],
+                                        dtype="uint64")  # LOWER hashes, for _subject_pronouns
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -424,9 +426,7 @@ class ActorFinder:
         Candidates are found on the Doc's LOWER array: building a Token object for every token
         of every article cost more than the rest of this stage.
         """
-        lowers = doc.to_array(LOWER)
-        keys = numpy.fromiter((doc.vocab.strings.add(p) for p in self.reg.pronouns), "uint64")
-        for i in numpy.flatnonzero(numpy.isin(lowers, keys)):
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.pronoun_keys)):
             token = doc[int(i)]
             spec = self.reg.pronouns.get(token.lower_)
             if spec is None or token.dep_ not in SUBJECT_DEPS:
