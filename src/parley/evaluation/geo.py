@@ -55,31 +55,26 @@ def _num(node, tag: str) -> float | None:
 
 def read_gwn(path: Path) -> list[Document]:
     """GeoWebNews: <article><text>, <toponyms><toponym> with start/end/latitude/longitude."""
-    docs = []
-    for article in ET.parse(path).getroot().iter("article"):
-        text = article.findtext("text") or ""
-        doc = Document(id=f"gwn-{article.get('file')}", text=text)
-        for top in article.iter("toponym"):
-            lat, lon = _num(top, "latitude"), _num(top, "longitude")
-            if lat is None or lon is None:
-                continue
-            start, end = int(top.findtext("start")), int(top.findtext("end"))
-            doc.toponyms.append(Toponym(start, end, text[start:end], lat, lon))
-        docs.append(doc)
-    return docs
+    return _read_articles(path, "gwn", "file", lambda top: (top, "latitude", "longitude"))
 
 
 def read_lgl(path: Path) -> list[Document]:
     """LGL: <article docid><text>, <toponyms><toponym> with start/end and <gaztag> lat/lon."""
+    return _read_articles(path, "lgl", "docid", lambda top: (top.find("gaztag"), "lat", "lon"))
+
+
+def _read_articles(path: Path, prefix: str, id_attribute: str, point_of) -> list[Document]:
+    """Both corpora: `point_of(toponym)` says which element holds the coordinates, under which
+    tags; toponyms without both coordinates are left out."""
     docs = []
     for article in ET.parse(path).getroot().iter("article"):
         text = article.findtext("text") or ""
-        doc = Document(id=f"lgl-{article.get('docid')}", text=text)
+        doc = Document(id=f"{prefix}-{article.get(id_attribute)}", text=text)
         for top in article.iter("toponym"):
-            tag = top.find("gaztag")
-            if tag is None:
+            node, lat_tag, lon_tag = point_of(top)
+            if node is None:
                 continue
-            lat, lon = _num(tag, "lat"), _num(tag, "lon")
+            lat, lon = _num(node, lat_tag), _num(node, lon_tag)
             if lat is None or lon is None:
                 continue
             start, end = int(top.findtext("start")), int(top.findtext("end"))
