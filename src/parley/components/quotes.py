@@ -237,11 +237,15 @@ def _referential_it(it: Token, verb: Token) -> bool:
 
 def _name_span(subject: Token) -> tuple[int, int] | None:
     """Character span of the named entity holding the subject token, if any."""
-    if subject.ent_type_ in NAMED_ENTITY_TYPES:
-        for ent in subject.doc.ents:
-            if ent.start <= subject.i < ent.end:
-                return _strip_span(subject.doc, ent.start, ent.end)
-    return None
+    if subject.ent_type_ not in NAMED_ENTITY_TYPES:
+        return None
+    doc = subject.doc  # walk the IOB tags: `doc.ents` builds every entity Span on each access
+    start, end = subject.i, subject.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return _strip_span(doc, start, end)
 
 
 def _mention_span(subject: Token) -> tuple[int, int]:
