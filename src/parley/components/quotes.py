@@ -14,6 +14,8 @@ How it works, in three passes over one parsed Doc:
 3. Indirect speech: a cue verb (lexicon in `data/quotes.yaml`) with a clausal complement, or an
    `according to X` phrase. The speaker is the verb's subject; its actor id comes from the actors
    stage (`resolve_mention`), with a local fallback for pronouns and unregistered names.
+4. The learned layer (`attribution_model`, trained on PolNeAR train) adds attributions without a
+   speech verb (`X has long opposed Y`, `X wants to Y`) where the rules found nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import actors, doc_text
+from . import actors, attribution_model, doc_text
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -874,6 +876,34 @@ def colon_credits(doc: Doc) -> list[dict]:
     return found
 
 
+def learned_quotes(doc: Doc, taken: list[tuple[int, int]]) -> list[dict]:
+    """Attributions without a speech cue (`X supports Y`, `X's criticism of Y`) that the learned
+    layer (`attribution_model`) scores above its threshold, outside the `taken` spans of the
+    rule quotes. Marked `"learned": true`; confidence is the model's probability."""
+    found = []
+    for candidate, p in attribution_model.choose(doc, _subject, taken):
+        through = (candidate.preposition.idx + len(candidate.preposition)
+                   if candidate.preposition is not None and candidate.preposition.i > candidate.cue.i
+                   else None)
+        quote = _quote("indirect", [list(attribution_model.content_span(candidate))],
+                       _cue_record(doc, candidate.cue, through),
+                       speaker_record(doc, candidate.source), round(p, 3))
+        quote["learned"] = True
+        found.append(quote)
+    return found
+
+
+def _taken_spans(quotes: list[dict]) -> list[tuple[int, int]]:
+    spans = []
+    for quote in quotes:
+        spans += [tuple(s) for s in quote["segments"]]
+        if quote.get("clause"):
+            spans.append(tuple(quote["clause"]))
+        if quote["cue"]:
+            spans.append(tuple(quote["cue"]["span"]))
+    return spans
+
+
 def _link_another(quote: dict, previous: dict | None) -> None:
     """`Another added:` after `A diplomatic source said:` is a second source of that kind: the
     descriptor stays as written, `another_of` (an extra field) names the earlier quote and
@@ -894,6 +924,7 @@ def find_quotes(doc: Doc) -> Doc:
     direct = [q for q in direct
               if not any(s < q["segments"][0][1] and q["segments"][0][0] < e for s, e in credited)]
     quotes = credits + direct + indirect_quotes(doc, quoted, credits + direct)
+    quotes += learned_quotes(doc, _taken_spans(quotes))
     quotes.sort(key=lambda q: q["segments"][0][0])
     previous_anonymous = None
     for number, quote in enumerate(quotes, 1):

@@ -197,7 +197,8 @@ def evaluate(documents, nlp, threshold: float = 0.8) -> dict:
                 bucket["found"] += bool(matched_gold.get(gi, (0, False))[1])
         hit_preds = {pi for pi, ok in matched_gold.values() if ok}
         for pi, q in enumerate(predicted):
-            bucket = kinds.setdefault(q["kind"], {"pred": 0, "correct": 0})
+            kind = q["kind"] + (" (learned layer)" if q.get("learned") else "")
+            bucket = kinds.setdefault(kind, {"pred": 0, "correct": 0})
             bucket["pred"] += 1
             bucket["correct"] += pi in hit_preds
         _exact_roles(text, predicted, gold, roles)
