@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy
 import yaml
 from spacy.tokens import Doc, Span, Token
 
@@ -86,13 +87,13 @@ def candidates(doc: Doc, subject_of) -> list[Candidate]:
     """Every (cue word, argument) pair the parse offers; `subject_of` is the quotes stage's
     subject finder, passed in so both stages agree on who speaks."""
     config = settings()
-    wanted = {doc.vocab.strings[pos] for pos in config["cue_pos"]}
+    wanted = [doc.vocab.strings[pos] for pos in config["cue_pos"]]
     found = []
-    for i, pos in enumerate(doc.to_array("POS").tolist()):  # no Token objects for the rest
-        if pos not in wanted:
-            continue
-        word = doc[i]
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array("POS"), wanted)).tolist():
+        word = doc[i]  # Token objects only for the words of the wanted parts of speech
         if word.is_stop and word.pos_ != "VERB":
+            continue
+        if word.pos_ in config["seen_lemmas_only"] and _prior(word.lemma_.lower(), word.pos_) == "unseen":
             continue
         rights = []
         for child in word.children:
