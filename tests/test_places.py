@@ -194,6 +194,30 @@ def test_an_unknown_name_resolves_to_the_place_it_contains():
     assert _resolve("They met on Royal Street.", ["Royal Street"])["Royal Street"] is None
 
 
+def test_an_unknown_street_is_placed_at_the_town_named_before_it():
+    picks = _resolve("Parades filled New Orleans on Sunday. In Dallas, crowds walked down Desire "
+                     "Street and Pecan Lane.", ["New Orleans", "Dallas", "Desire Street", "Pecan Lane"])
+    dallas = picks["Dallas"]
+    for name in ("Desire Street", "Pecan Lane"):
+        assert picks[name]["near"] == "Dallas"
+        assert (picks[name]["lat"], picks[name]["lon"]) == (dallas["lat"], dallas["lon"])
+    # before any town is named, the first town after the name stands in
+    first = _resolve("Desire Street was quiet, residents of Dallas said.", ["Desire Street", "Dallas"])
+    assert first["Desire Street"]["near"] == "Dallas"
+    # with no town in the article there is nothing to be near
+    assert _resolve("They met on Desire Street in Texas.", ["Desire Street", "Texas"])["Desire Street"] is None
+
+
+def test_an_approximate_place_keeps_its_own_name_and_no_code(nlp):
+    found = by_text(places(nlp, "In Dallas, volunteers cleared Pecan Lane and the Harwood Annex on Monday."))
+    for record in found.values():
+        if record.get("near"):
+            assert record["code"] is None and record["resolved"] is False
+            assert record["name"] == record["text"] and record["near"] == "Dallas"
+            assert record["lat"] == found["Dallas"]["lat"]
+    assert any(r.get("near") for r in found.values()), found
+
+
 def test_a_feature_named_after_a_place_has_no_code(nlp):
     found = by_text(places(nlp, "Boats crossed Lake Ontario at dawn."))
     lake = found["Lake Ontario"]

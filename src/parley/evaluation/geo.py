@@ -93,7 +93,7 @@ def resolution_scores(docs: list[Document], min_city_population: int = 1000,
                       errors_out: list | None = None) -> dict:
     """Accuracy@161 km, mean/median error and AUC with the gold spans given."""
     gaz = gazetteer(min_city_population)
-    errors, unresolved = [], 0
+    errors, unresolved, near_town = [], 0, 0
     for doc in docs:
         mentions = [(t.start, t.end) for t in doc.toponyms]
         picks = resolve_mentions(gaz, doc.text, mentions)
@@ -103,12 +103,11 @@ def resolution_scores(docs: list[Document], min_city_population: int = 1000,
                 km = MAX_KM
             else:
                 km = haversine_km(top.lat, top.lon, pick["lat"], pick["lon"])
+                near_town += "near" in pick
             errors.append(km)
             if errors_out is not None and km > THRESHOLD_KM:
                 errors_out.append({"doc": doc.id, "text": top.text, "km": round(km),
-                                   "picked": None if pick is None else
-                                   f"{pick['name']} {pick.get('code') or ''} {pick['kind']} "
-                                   f"{pick.get('country')}"})
+                                   "picked": _described(pick)})
     n = len(errors)
     return {
         "toponyms": n,
@@ -117,7 +116,16 @@ def resolution_scores(docs: list[Document], min_city_population: int = 1000,
         "median_km": statistics.median(errors) if n else 0.0,
         "auc": statistics.fmean(math.log1p(e) / math.log1p(MAX_KM) for e in errors) if n else 0.0,
         "unresolved": unresolved,
+        "placed_near_a_town": near_town,  # unknown names given the coordinates of a town near them
     }
+
+
+def _described(pick: dict | None) -> str | None:
+    if pick is None:
+        return None
+    if "near" in pick:
+        return f"(unknown name) near {pick['near']} {pick.get('country')}"
+    return f"{pick['name']} {pick.get('code') or ''} {pick['kind']} {pick.get('country')}"
 
 
 def _match(gold: list[tuple[int, int]], pred: list[tuple[int, int]], strict: bool) -> int:
@@ -191,13 +199,13 @@ def evaluate(root: Path, corpora: list[str] | None = None, limit: int | None = N
 
 def format_table(results: dict) -> str:
     lines = [f"{'corpus':<6} {'docs':>5} {'topo':>6} {'acc@161':>8} {'mean km':>8} {'median':>7} "
-             f"{'AUC':>6} {'unres':>6} | {'F1 strict':>9} {'F1 overlap':>10} {'P ovl':>6} {'R ovl':>6} "
+             f"{'AUC':>6} {'unres':>6} {'near':>5} | {'F1 strict':>9} {'F1 overlap':>10} {'P ovl':>6} {'R ovl':>6} "
              f"{'F1 no-dem':>9}"]
     for name, result in results.items():
         res = result["resolution"]
         row = (f"{name:<6} {result['documents']:>5} {res['toponyms']:>6} {res['accuracy_161km']:>8.3f} "
                f"{res['mean_km']:>8.0f} {res['median_km']:>7.0f} {res['auc']:>6.3f} "
-               f"{res['unresolved']:>6} |")
+               f"{res['unresolved']:>6} {res.get('placed_near_a_town', 0):>5} |")
         e2e = result.get("end_to_end")
         if e2e:
             row += (f" {e2e['strict']['f1']:>9.3f} {e2e['overlap']['f1']:>10.3f} "
