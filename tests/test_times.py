@@ -255,6 +255,21 @@ def test_timebank_sample_scores_above_a_floor():
     assert result["timebank"]["value"]["f1"] > 0.6
 
 
+@pytest.mark.slow
+def test_timebank_and_aquaint_are_also_scored_as_one_pool():
+    """TempEval-3's TBAQ: the pooled row adds the two corpora's counts, it does not average."""
+    if not (SHARED / "data" / "timex" / "aquaint").is_dir():
+        pytest.skip("TimeML corpora not available")
+    from parley.evaluation.timex import evaluate
+
+    result = evaluate(SHARED / "data" / "timex", limit=3, corpora=["timebank", "aquaint"])
+    pooled = result["timebank+aquaint"]
+    assert pooled["gold"] == result["timebank"]["gold"] + result["aquaint"]["gold"]
+    assert pooled["documents"] == 6
+    low, high = sorted([result["timebank"]["value"]["f1"], result["aquaint"]["value"]["f1"]])
+    assert low <= pooled["value"]["f1"] <= high
+
+
 # ------------------------------------------------------------------------------ added rules
 
 

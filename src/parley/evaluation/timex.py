@@ -231,7 +231,7 @@ def evaluate(root: Path = DEFAULT_ROOT, limit: int | None = None, corpora=None,
              errors_out: list | None = None) -> dict:
     """Run the pipeline on every corpus under `root` and score it; corpus name -> summary."""
     nlp = times_pipeline()
-    results, everything = {}, []
+    results, everything, per_corpus = {}, [], {}
     for corpus, files in corpus_files(root).items():
         if corpora and corpus not in corpora:
             continue
@@ -249,17 +249,22 @@ def evaluate(root: Path = DEFAULT_ROOT, limit: int | None = None, corpora=None,
             if errors_out is not None:
                 errors_out.append((corpus, item.id, counts[-1]))
         results[corpus] = summarise(counts)
+        per_corpus[corpus] = counts
         everything.extend(counts)
-    if len(results) > 1:
+    if {"timebank", "aquaint"} <= set(per_corpus):
+        # TempEval-3 ships the two as one training corpus (TBAQ-cleaned), and issue 3 sets its
+        # target on "TimeBank + AQUAINT": this row is that pool, micro-averaged.
+        results["timebank+aquaint"] = summarise(per_corpus["timebank"] + per_corpus["aquaint"])
+    if len(per_corpus) > 1:
         results["all"] = summarise(everything)  # micro-average over the corpora
     return results
 
 
 def format_table(results: dict) -> str:
-    lines = [f"{'corpus':<10} {'docs':>5} {'gold':>6} {'pred':>6}  {'strict F1':>9} "
+    lines = [f"{'corpus':<16} {'docs':>5} {'gold':>6} {'pred':>6}  {'strict F1':>9} "
              f"{'relaxed F1':>10} {'value P':>8} {'value R':>8} {'value F1':>9}"]
     for corpus, s in results.items():
-        lines.append(f"{corpus:<10} {s['documents']:>5} {s['gold']:>6} {s['predicted']:>6}  "
+        lines.append(f"{corpus:<16} {s['documents']:>5} {s['gold']:>6} {s['predicted']:>6}  "
                      f"{s['strict_span']['f1']:>9.3f} {s['relaxed_span']['f1']:>10.3f} "
                      f"{s['value']['p']:>8.3f} {s['value']['r']:>8.3f} {s['value']['f1']:>9.3f}")
     return "\n".join(lines)
