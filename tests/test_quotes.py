@@ -447,3 +447,27 @@ def test_quoted_pieces_of_one_clause_are_one_partial_quote(nlp):
                                  "bridge \u201cwill open in May.\u201d")
     quote = only(quotes, "partial")
     assert len(quote["segments"]) == 2 and mention(doc, quote) == "The mayor"
+
+
+def test_a_quotation_ending_in_a_comma_is_attributed_by_any_verb_after_it(nlp):
+    text = ("\u201cThat is the worst deal this town has ever signed,\u201d Mayor Ana Ruiz, who "
+            "has run the city for a decade and a half, barked at reporters.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "barked"
+    assert mention(doc, quote).startswith("Mayor Ana Ruiz")
+
+
+def test_a_participle_hanging_from_a_name_speaks_for_that_name(nlp):
+    text = "Kasich, urging voters to reject the tariff plan, left the stage early."
+    doc, quotes = quotes_of(nlp, text)
+    urging = next(q for q in quotes if q["cue"]["text"] == "urging")
+    assert mention(doc, urging) == "Kasich"
+
+
+def test_an_infinitive_under_an_object_is_still_the_askers_report(nlp):
+    from parley.components.quotes import _subject
+
+    doc = nlp("The host asked the senator to say whether the tariff plan would pass.")
+    say = next(t for t in doc if t.lemma_ == "say")
+    assert _subject(say).text == "host"

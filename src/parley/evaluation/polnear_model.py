@@ -156,10 +156,11 @@ def main(argv=None) -> None:
 
     nlp = load_pipeline()
     documents = polnear.load_split(polnear.DEFAULT_DIR.parent / "train")
-    if args.docbin and args.docbin.exists():
-        docs = list(DocBin().from_bytes(args.docbin.read_bytes()).get_docs(nlp.vocab))
-    else:
-        with attribution_model.trial({}, 1.0):  # the rules alone: the shipped layer switched off
+    with attribution_model.trial({}, 1.0):  # the rules alone: the shipped layer switched off
+        if args.docbin and args.docbin.exists():  # parsed earlier: the quotes stage is re-run
+            docs = [quotes.find_quotes(doc) for doc in
+                    DocBin().from_bytes(args.docbin.read_bytes()).get_docs(nlp.vocab)]
+        else:
             docs = list(nlp.pipe([text for _, text, _ in documents], batch_size=8))
     rows = labelled(docs, documents)
     print(f"{len(rows)} candidates, {sum(r[2] for r in rows)} positive", flush=True)
