@@ -613,9 +613,10 @@ def _verbs_and_nouns(doc: Doc):
     """The tokens a cue can be (verbs by POS or tag, `according` is VBG, nouns), picked from the
     Doc's arrays: testing each Token's strings was a third of the stage's time."""
     strings = doc.vocab.strings
-    pos_tag = doc.to_array(["POS", "TAG"])
-    wanted = (numpy.isin(pos_tag[:, 0], [strings[p] for p in ("VERB", "AUX", "NOUN")])
-              | numpy.isin(pos_tag[:, 1], [strings[t] for t in VERB_TAGS]))
+    pos_tag_lower = doc.to_array(["POS", "TAG", "LOWER"])
+    wanted = (numpy.isin(pos_tag_lower[:, 0], [strings[p] for p in ("VERB", "AUX", "NOUN")])
+              | numpy.isin(pos_tag_lower[:, 1], [strings[t] for t in VERB_TAGS])
+              | (pos_tag_lower[:, 2] == strings["according"]))  # however it was tagged
     for i in numpy.flatnonzero(wanted).tolist():
         yield doc[i]
 
