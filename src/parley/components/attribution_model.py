@@ -29,8 +29,9 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy
-import yaml
 from spacy.tokens import Doc, Span, Token
+
+from . import quote_data
 
 MODEL_FILE = "quotes_model.tsv"
 
@@ -39,7 +40,7 @@ MODEL_FILE = "quotes_model.tsv"
 def settings() -> dict[str, frozenset]:
     """The `learned_layer` section of `data/quotes.yaml` (which words and arguments to propose)
     and the hypothetical auxiliaries the speech rules use."""
-    data = yaml.safe_load(resources.files("parley.data").joinpath("quotes.yaml").read_text("utf-8"))
+    data = quote_data.quotes_yaml()
     found = {key: frozenset(values) for key, values in data["learned_layer"].items()}
     found["modals"] = frozenset(data["polnear_cues"]["hypothetical_aux"])
     return found
@@ -167,22 +168,11 @@ def features(candidate: Candidate) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=1)
-def _priors() -> dict[tuple[str, str], float]:
-    """Lemma -> share of its PolNeAR train tokens inside a gold cue (`quotes_cues_polnear.tsv`):
-    a prior for lemmas too rare for a weight of their own."""
-    text = resources.files("parley.data").joinpath("quotes_cues_polnear.tsv").read_text("utf-8")
-    priors = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 5 and parts[2].isdigit():
-            priors[(parts[0], parts[1])] = float(parts[4])
-    return priors
-
-
 def _prior(lemma: str, pos: str) -> str:
-    value = _priors().get((lemma, "VERB" if pos in {"VERB", "AUX"} else pos))
-    return "unseen" if value is None else f"{min(9, int(value * 10))}"
+    """The lemma's cue rate in train as a bucket: a prior for lemmas too rare for a weight of
+    their own."""
+    rate = quote_data.cue_rates().get((lemma, "VERB" if pos in {"VERB", "AUX"} else pos))
+    return "unseen" if rate is None else f"{min(9, int(rate[1] * 10))}"
 
 
 @lru_cache(maxsize=1)

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 import numpy
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import actors, attribution_model, doc_text
+from . import actors, attribution_model, doc_text, quote_data
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -47,8 +45,7 @@ CONTENT_KEEP_END = ".,!?;:…"
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The cue and speaker lexicons (`data/quotes.yaml`), loaded once per process."""
-    text = resources.files("parley.data").joinpath("quotes.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = quote_data.quotes_yaml()
     marks = data["quote_marks"]
     return {
         "cue_verbs": frozenset(data["cue_verbs"]),
@@ -80,15 +77,8 @@ def learned_cues(min_count: int, min_precision: float, pos: str = "VERB", **_thr
     of its tokens that were gold attribution cues there, for lemmas seen as a cue `min_count`
     times with at least `min_precision`. They widen indirect speech only (a clausal complement
     still required); below `strong_precision` they need a `that` clause, like the weak cues."""
-    text = resources.files("parley.data").joinpath("quotes_cues_polnear.tsv").read_text("utf-8")
-    found = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if line.startswith("#") or len(parts) != 5 or parts[1] != pos or not parts[2].isdigit():
-            continue
-        if int(parts[2]) >= min_count and float(parts[4]) >= min_precision:
-            found[parts[0]] = float(parts[4])
-    return found
+    return {lemma: precision for (lemma, tag), (count, precision) in quote_data.cue_rates().items()
+            if tag == pos and count >= int(min_count) and precision >= min_precision}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -428,6 +428,19 @@ def write_cue_statistics(path: Path, rows, min_count: int = 3) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+class Parsed:
+    """Docs parsed once, standing in for the pipeline in `evaluate` (which calls `.pipe`): each
+    is handed over after `stage` (e.g. the quotes stage re-run with other settings), so tuning
+    re-runs one stage instead of the parser."""
+
+    def __init__(self, docs, stage=None):
+        self.docs, self.stage = docs, stage
+
+    def pipe(self, texts, batch_size=8):
+        for doc in self.docs:
+            yield self.stage(doc) if self.stage else doc
+
+
 def tune_cues(nlp, grid, every: int = 12) -> list[dict]:
     """Headline and exact-span F1 on every `every`-th PolNeAR TRAIN document for each
     `(min_precision, strong_precision, complement_precision)` of the learned cues: how the
@@ -438,11 +451,6 @@ def tune_cues(nlp, grid, every: int = 12) -> list[dict]:
     documents = load_split(DEFAULT_DIR.parent / "train")[::every]
     parsed = list(nlp.pipe([text for _, text, _ in documents], batch_size=8))
 
-    class _Rerun:
-        def pipe(self, texts, batch_size=8):
-            for doc in parsed:
-                yield quotes.find_quotes(doc)
-
     rows = []
     try:
         for low, strong, complement in grid:
@@ -450,7 +458,7 @@ def tune_cues(nlp, grid, every: int = 12) -> list[dict]:
             lex = quotes.lexicon()
             lex["learned_cues"] = quotes.learned_cues(lex["learned_min_count"], low)
             lex["learned_strong"], lex["complement_precision"] = strong, complement
-            result = evaluate(documents, _Rerun())
+            result = evaluate(documents, Parsed(parsed, quotes.find_quotes))
             rows.append({"min_precision": low, "strong_precision": strong,
                          "complement_precision": complement, "learned": len(lex["learned_cues"]),
                          "headline": result["headline"],

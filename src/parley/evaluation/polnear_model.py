@@ -113,18 +113,13 @@ def write_model(path: Path, weights: dict[str, float], threshold: float, note: s
 
 def _headline(docs, documents, weights: dict[str, float], threshold: float) -> dict:
     """Rules + learned layer on parsed docs, scored like `parley eval polnear`."""
-    class Rerun:
-        def pipe(self, texts, batch_size=8):
-            for doc in docs:
-                yield doc
-
     saved = [list(doc._.quotes) for doc in docs]
     try:
         with attribution_model.trial(weights, threshold):
             for doc in docs:
                 rules = [q for q in doc._.quotes if not q.get("learned")]
                 doc._.quotes = rules + quotes.learned_quotes(doc, _taken(doc))
-        return polnear.evaluate(documents, Rerun())["headline"]
+        return polnear.evaluate(documents, polnear.Parsed(docs))["headline"]
     finally:
         for doc, kept in zip(docs, saved):
             doc._.quotes = kept
