@@ -471,3 +471,56 @@ def test_an_infinitive_under_an_object_is_still_the_askers_report(nlp):
     doc = nlp("The host asked the senator to say whether the tariff plan would pass.")
     say = next(t for t in doc if t.lemma_ == "say")
     assert _subject(say).text == "host"
+
+
+@pytest.mark.parametrize("text,inside", [
+    ("\u201cWe will build the bridge,\" the mayor said.", "We will build the bridge,"),
+    ("\"We will build the bridge,\u201d the mayor said.", "We will build the bridge,"),
+])
+def test_curly_and_straight_doubles_close_each_other(text, inside):
+    (group,) = quoted_spans(text)
+    assert [text[s:e] for s, e, _ in group] == [inside]
+
+
+def test_a_straight_quotation_inside_a_curly_one_is_nested():
+    text = "\u201cThey call it \"the long road\" in the valley,\u201d she said."
+    (group,) = quoted_spans(text)
+    start, end, closed = group[0]
+    assert text[start:end] == "They call it \"the long road\" in the valley," and closed
+
+
+def test_a_colon_line_introduces_the_quotation_paragraph_after_it(nlp):
+    text = ("At the harbour on Friday, the mayor declared:\n\n"
+            "\u201cThe ferry will run again before the winter, whatever the council decides.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["cue"]["text"].startswith("declared") and mention(doc, quote) == "the mayor"
+
+
+def test_a_speech_verb_after_a_preposition_speaks_for_the_clause_subject(nlp):
+    doc, quotes = quotes_of(nlp, "When she returned, the judge began by saying, \u201cNobody in this "
+                                 "room will be sent to prison today.\u201d")
+    quote = only(quotes, "direct")
+    assert quote["cue"]["text"].startswith("saying") and mention(doc, quote) == "the judge"
+
+
+def test_a_question_is_credited_by_a_short_clause_after_it(nlp):
+    doc, quotes = quotes_of(nlp, "\u201cWhat made the council change its mind so fast?\u201d "
+                                 "Hannity pressed.")
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "pressed" and mention(doc, quote) == "Hannity"
+
+
+def test_a_credit_with_a_named_speaker_beats_a_subjectless_cue_before(nlp):
+    text = ("She said it takes time but added, \u201cI strongly support the new harbour plan, "
+            "and I will vote for it,\u201d Pence said.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "direct")
+    assert quote["cue"]["text"] == "said" and mention(doc, quote) == "Pence"
+
+
+def test_an_adjective_participle_is_not_the_cue(nlp):
+    doc, quotes = quotes_of(nlp, "Trump told the Post in a written statement, \u201cI really do not "
+                                 "want his endorsement for the primary.\u201d")
+    quote = only(quotes, "direct")
+    assert quote["cue"]["text"].startswith("told") and mention(doc, quote) == "Trump"

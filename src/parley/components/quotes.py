@@ -151,8 +151,9 @@ def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
                     continue
                 spans.append((open_at + 1, i, True))
                 opener = None
-            elif opener is not None and mark == opener and _is_opening(paragraph, i, mark):
-                depth += 1
+            elif (opener is not None and mark in marks and set(marks[mark]) & set(marks[opener])
+                  and _is_opening(paragraph, i, mark)):
+                depth += 1  # a nested quotation whose closer could be taken for the outer one's
             elif opener is None and mark in marks and _is_opening(paragraph, i, mark):
                 opener, open_at, depth = mark, i, 0
         if opener is not None:
@@ -228,6 +229,8 @@ def _subject(verb: Token) -> Token | None:
             return verb.head
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
             verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
+            verb = verb.head.head
         else:
             break
     return None
@@ -379,8 +382,14 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
 
 def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[Token, int] | None:
     """`X said: "..."`, `X told the Telegraph: "..."`: a cue verb ending at a colon or comma."""
-    para_start = doc_text(doc).rfind("\n", 0, open_at) + 1
-    before = doc_text(doc)[para_start:open_at - 1]
+    text = doc_text(doc)
+    para_start = text.rfind("\n", 0, open_at) + 1
+    before = text[para_start:open_at - 1]
+    if not before.strip():  # `In a 1963 speech, he declared:` ¶ `“It is ...”`: the line before
+        previous = text[:para_start].rstrip()
+        if previous.endswith(":"):
+            para_start = previous.rfind("\n") + 1
+            before = previous[para_start:]
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in ":,":
         return None
@@ -393,6 +402,8 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
             break
         if any(s <= token.idx < e for s, e in quoted):
             break
+        if token.dep_ == "amod":
+            continue  # `told the Post in a written statement,`: an adjective, not the cue
         if _is_cue_verb(token) or (stripped[-1] == ":" and token.pos_ == "VERB"
                                    and _subject(token) is not None):
             return token, para_start + len(stripped)
@@ -424,9 +435,16 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
                                     for c in token.children):
                 return None  # `“... you.” She says they will ...`: the next sentence's own report
             return token
-    if content_end == ",":
+    if content_end == "," or (content_end in {"?", "!"} and len(span) <= 4):
+        # `“...?” Hannity pressed.`: after a question, only a short clause credits the quote
         return _attributing_verb(span)
     return None
+
+
+
+def _cue_after_with_speaker(doc: Doc, close_at: int, content_end: str) -> bool:
+    cue = _cue_after(doc, close_at, content_end)
+    return cue is not None and (_subject(cue) or _inverted_speaker(cue)) is not None
 
 
 def _attributing_verb(span: Span) -> Token | None:
@@ -439,11 +457,22 @@ def _attributing_verb(span: Span) -> Token | None:
         root = next((c for c in root.children if c.dep_ == "acl" and c.pos_ == "VERB"), root)
     if root.pos_ != "VERB" or root.i < span.start:
         return None
-    if any(c.dep_ in {"ccomp", "xcomp"} and c.i > root.i for c in root.children):
-        return None
-    speaker = _subject(root) or next((c for c in root.rights if c.dep_ in {"dobj", "attr", "npadvmod"}
-                                      and c.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+    if any(c.dep_ in {"ccomp", "xcomp"} and root.i < c.i < span.end for c in root.children):
+        return None  # `“...,” Oliver said he would ...` reports its own clause; a complement
+        # past the span is the quotation's second part (`“A,” Blackwell concluded, “to B.”`)
+    speaker = _subject(root) or _inverted_speaker(root)
     return root if speaker is not None else None
+
+
+def _inverted_speaker(verb: Token) -> Token | None:
+    """`“...,” tweeted another`, `“...,” said Skelly, explaining ...`: the speaker after the verb,
+    which the parser took for an object or (a capitalised surname) an adverb."""
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod"} and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+            return child
+        if child.dep_ in {"advmod", "dep", "appos"} and child.i == verb.i + 1 and child.is_title:
+            return child
+    return None
 
 
 def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
@@ -491,6 +520,9 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         open_at, close_at = group[0][0], group[-1][1] + (1 if group[-1][2] else 0)
         cue, speaker_token, kind, clause, through = None, None, "direct", None, None
         found = _cue_before(doc, open_at, all_spans)
+        if found and _subject(found[0]) is None and group[-1][2] and _cue_after_with_speaker(
+                doc, close_at, doc_text(doc)[segments[-1][0]:segments[-1][1]][-1:]):
+            found = None  # `... but added, “...,” Pence said.`: the credit after names the speaker
         if found:
             cue, through = found
         else:
@@ -542,9 +574,7 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             continue
         speaker_token = _subject(cue)
         if speaker_token is None and cue.idx > close_at:
-            # `“...,” tweeted another`: an inverted speaker the parser took for an object
-            speaker_token = next((c for c in cue.rights if c.dep_ in {"dobj", "attr", "npadvmod"}
-                                  and c.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+            speaker_token = _inverted_speaker(cue)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
                         speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
         if clause:
