@@ -524,3 +524,48 @@ def test_an_adjective_participle_is_not_the_cue(nlp):
                                  "want his endorsement for the primary.\u201d")
     quote = only(quotes, "direct")
     assert quote["cue"]["text"].startswith("told") and mention(doc, quote) == "Trump"
+
+
+def test_a_reported_clause_runs_on_to_the_end_of_its_quotation(nlp):
+    text = ("The senator kept saying that foreigners \"look at us and laugh. We have got to get "
+            "our act together.\" Then he left.")
+    doc, quotes = quotes_of(nlp, text)
+    saying = next(q for q in quotes if q["cue"] and q["cue"]["text"] == "saying")
+    assert seg_texts(doc, saying)[-1].endswith("our act together.\"")
+
+
+def test_a_second_that_clause_is_reported_too(nlp):
+    text = ("The economists predicted that base wages would fall over time, but that overtime "
+            "payments would more than offset the loss.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote)[-1].endswith("would more than offset the loss")
+
+
+@pytest.mark.parametrize("text,content,source", [
+    ("In a Marist poll released Monday, most voters backed the harbour plan.",
+     "most voters backed the harbour plan", "a Marist poll"),
+    ("The mayor led her rival by ten points in a Siena College survey.",
+     "The mayor led her rival by ten points", "a Siena College survey"),
+])
+def test_a_poll_named_by_in_is_the_source(nlp, text, content, source):
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == [content] and mention(doc, quote) == source
+
+
+@pytest.mark.parametrize("text", [
+    "The governor sits at single digits in the polls.",
+    "In the poll, most voters said they backed the harbour plan.",
+])
+def test_no_poll_attribution_without_a_named_poll_or_with_a_speech_verb(nlp, text):
+    doc, quotes = quotes_of(nlp, text)
+    assert not any(q["cue"] and q["cue"]["text"].lower().startswith("in ") for q in quotes)
+
+
+def test_a_second_that_clause_under_the_cue_is_reported_too(nlp):
+    text = ("The board concluded that the centre qualified as a foreign principal, and that it "
+            "had to register with the department.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote)[-1].endswith("had to register with the department")
