@@ -569,3 +569,16 @@ def test_a_second_that_clause_under_the_cue_is_reported_too(nlp):
     doc, quotes = quotes_of(nlp, text)
     quote = only(quotes)
     assert seg_texts(doc, quote)[-1].endswith("had to register with the department")
+
+
+@pytest.mark.parametrize("text,verb,speaker", [
+    ("The minister is expected to resign before the summit.", "expected", None),
+    ("Asked whether he would run again, Johnson demurred.", "Asked", None),
+    ("The ceasefire plan was criticised by the unions on Monday.", "criticised", "unions"),
+])
+def test_a_passive_cue_speaks_only_through_its_agent(nlp, text, verb, speaker):
+    from parley.components.quotes import _subject
+
+    doc = nlp(text)
+    found = _subject(next(t for t in doc if t.text == verb))
+    assert (found.text if found is not None else None) == speaker

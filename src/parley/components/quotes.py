@@ -214,17 +214,18 @@ def _subject(verb: Token) -> Token | None:
     `“...,” Ana Ruiz, who ..., barked`). A relative pronoun stays the speaker: taking the noun
     it stands for cost 145 PolNeAR train matches, whose Source spans are the pronoun. (`asked
     voters to say` is not the voters' statement: an infinitive keeps climbing to the asker.)"""
+    if _passive(verb):
+        return _agent(verb)  # `Roof is accused of ...`, `Asked whether ..., Johnson said`: the
+        # accuser and the asker are not named; the grammatical subject did not speak
     for _ in range(3):
         for child in verb.children:
             if (child.dep_ in SUBJECT_DEPS and child.lower_ != "there"
                     and not (child.lower_ == "it" and not _referential_it(child, verb))
                     and not (child.is_punct and child.text != "%")):  # markdown `**` misparsed
                 return child
-        for child in verb.children:
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        return pobj
+        agent = _agent(verb)
+        if agent is not None:
+            return agent
         if (verb.dep_ == "acl" and verb.head.pos_ in NOMINAL_POS and verb.i > verb.head.i
                 and (verb.tag_ == "VBG" or verb.doc[verb.i - 1].text == ",")):
             return verb.head
@@ -234,6 +235,24 @@ def _subject(verb: Token) -> Token | None:
             verb = verb.head.head
         else:
             break
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    """A passive cue (`is expected to`, `has been asked`) or a bare passive participle opening a
+    clause (`Asked whether ..., Johnson said`)."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(c.dep_ == "aux" for c in verb.children)
+
+
+def _agent(verb: Token) -> Token | None:
+    """The `by` phrase of a passive verb: `was told by aides`."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
     return None
 
 
