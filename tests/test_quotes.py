@@ -582,3 +582,43 @@ def test_a_passive_cue_speaks_only_through_its_agent(nlp, text, verb, speaker):
     doc = nlp(text)
     found = _subject(next(t for t in doc if t.text == verb))
     assert (found.text if found is not None else None) == speaker
+
+
+def test_a_quotation_ending_in_a_nested_one_still_finds_its_credit(nlp):
+    text = ("\"What I see going on is what they call in the markets 'a flight to quality,' \" "
+            "he said.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "said" and mention(doc, quote) == "he"
+
+
+def test_a_name_right_after_the_credit_verb_speaks(nlp):
+    """The small model sometimes hangs the name on a later verb (`said Robin Maynard, half
+    joking`: Maynard the subject of `joking`); that parse is built here by hand."""
+    from spacy.tokens import Doc
+
+    from parley.components.quotes import _inverted_speaker
+
+    words = ["\u201c", "Fine", ",", "\u201d", "said", "Robin", "Maynard", ",", "half", "joking", "."]
+    heads = [4, 4, 4, 4, 4, 6, 9, 6, 9, 4, 4]
+    deps = ["punct", "ccomp", "punct", "punct", "ROOT", "compound", "nsubj", "punct", "nsubj",
+            "ccomp", "punct"]
+    pos = ["PUNCT", "ADJ", "PUNCT", "PUNCT", "VERB", "PROPN", "PROPN", "PUNCT", "NOUN", "VERB", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _inverted_speaker(doc[4]).text == "Robin"
+
+
+def test_a_question_is_credited_by_a_learned_cue_with_a_long_subject(nlp):
+    doc, quotes = quotes_of(nlp, "\u201cWill he be the next attorney general?\u201d a Democratic "
+                                 "staffer in the room wondered.")
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "wondered" and "staffer" in mention(doc, quote)
+
+
+def test_a_participle_after_a_reported_clause_speaks_for_the_reporter(nlp):
+    from parley.components.quotes import _subject
+
+    doc = nlp("Trump argued that a database would keep people from coming into the country "
+              "illegally, saying it is all about management.")
+    saying = next(t for t in doc if t.text == "saying")
+    assert _subject(saying).text == "Trump"

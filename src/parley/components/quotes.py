@@ -230,6 +230,9 @@ def _subject(verb: Token) -> Token | None:
                 and (verb.tag_ == "VBG" or verb.doc[verb.i - 1].text == ",")):
             return verb.head
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+            if (verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp"
+                    and verb.doc[verb.i - 1].text == "," and verb.i > verb.head.i):
+                verb = verb.head  # `X argued that A would B, saying ...`: X says it, not A
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
             verb = verb.head.head
@@ -455,7 +458,8 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
                                     for c in token.children):
                 return None  # `“... you.” She says they will ...`: the next sentence's own report
             return token
-    if content_end == "," or (content_end in {"?", "!"} and len(span) <= 4):
+    if content_end == "," or (content_end in {"?", "!"} and (
+            len(span) <= 4 or _is_learned_cue(span.root, lexicon()))):
         # `“...?” Hannity pressed.`: after a question, only a short clause credits the quote
         return _attributing_verb(span)
     return None
@@ -492,6 +496,10 @@ def _inverted_speaker(verb: Token) -> Token | None:
             return child
         if child.dep_ in {"advmod", "dep", "appos"} and child.i == verb.i + 1 and child.is_title:
             return child
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (after is not None and after.pos_ == "PROPN" and after.ent_type_ not in {"DATE", "TIME"}
+            and after.sent == verb.sent):
+        return after  # `said Robin Maynard, half joking`: the name the parser gave another verb
     return None
 
 
@@ -540,14 +548,15 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         open_at, close_at = group[0][0], group[-1][1] + (1 if group[-1][2] else 0)
         cue, speaker_token, kind, clause, through = None, None, "direct", None, None
         found = _cue_before(doc, open_at, all_spans)
+        # the quotation's own last mark, past a nested quotation's (`... 'a flight to quality,' "`)
+        last = doc_text(doc)[segments[-1][0]:segments[-1][1]].rstrip(" '\u2019\u201d\"")[-1:]
         if found and _subject(found[0]) is None and group[-1][2] and _cue_after_with_speaker(
-                doc, close_at, doc_text(doc)[segments[-1][0]:segments[-1][1]][-1:]):
+                doc, close_at, last):
             found = None  # `... but added, “...,” Pence said.`: the credit after names the speaker
         if found:
             cue, through = found
         else:
-            last = doc_text(doc)[segments[-1][0]:segments[-1][1]]
-            cue = _cue_after(doc, close_at, last[-1:]) if group[-1][2] else None
+            cue = _cue_after(doc, close_at, last) if group[-1][2] else None
             if cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
