@@ -622,3 +622,16 @@ def test_a_participle_after_a_reported_clause_speaks_for_the_reporter(nlp):
               "illegally, saying it is all about management.")
     saying = next(t for t in doc if t.text == "saying")
     assert _subject(saying).text == "Trump"
+
+
+def test_an_as_clause_reports_the_rest_of_the_sentence(nlp):
+    doc, quotes = quotes_of(nlp, "As the harbour master said, the two ferries have become the "
+                                 "least reliable boats on the coast.")
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["the two ferries have become the least reliable boats on the coast"]
+    assert mention(doc, quote) == "the harbour master"
+
+
+def test_as_expected_is_not_a_report(nlp):
+    doc, quotes = quotes_of(nlp, "As expected, the two ferries left the harbour late on Sunday.")
+    assert quotes == []

@@ -777,7 +777,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         if record is not None:
             return record
     if clause is None:
-        return _parenthetical(doc, verb, lex)
+        return _as_clause(doc, verb) or _parenthetical(doc, verb, lex)
     has_that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
     if _is_weak(lemma, lex) and not has_that and clause.i > verb.i:
         return None
@@ -879,6 +879,25 @@ def _comma_before(doc: Doc, verb: Token) -> bool:
     first = min([verb.i] + [c.left_edge.i for c in verb.children
                             if c.dep_ in SUBJECT_DEPS | {"aux", "neg", "advmod"} and c.i < verb.i])
     return first > 0 and doc[first - 1].text in {",", "\u2014", "\u2013", "\u2015"}
+
+
+def _as_clause(doc: Doc, verb: Token) -> dict | None:
+    """`As Purple PAC's Crane said, the two candidates have become ...`: a cue in an `as` clause
+    opening the sentence reports the rest of the sentence."""
+    if verb.dep_ != "advcl" or verb.left_edge.lower_ != "as" or verb.left_edge.dep_ != "mark":
+        return None
+    sent = verb.sent
+    opens = verb.left_edge.i == sent.start or doc[verb.left_edge.i - 1].lower_ in {"but", "and", "yet"}
+    edge = verb.right_edge.i  # the comma may hang on the verb or come after it
+    if not opens or not (doc[edge].text == "," or edge + 1 < sent.end and doc[edge + 1].text == ","):
+        return None
+    subject = _subject(verb)
+    if subject is None or any(c.dep_ in {"ccomp", "xcomp"} for c in verb.children):
+        return None
+    segments = _sentence_around(verb)
+    if segments is None:
+        return None
+    return _quote("indirect", segments, _cue_record(doc, verb), speaker_record(doc, subject), 0.6)
 
 
 def _parenthetical(doc: Doc, verb: Token, lex: dict) -> dict | None:
