@@ -162,3 +162,18 @@ def test_training_rows_label_only_the_candidate_the_gold_attributes(nlp):
     positives = [names for _, names, label in rows if label]
     assert len(positives) == 1 and "lemma=back" in positives[0] and "shape=dobj" in positives[0]
     assert any("lemma=carry" in names for _, names, label in rows if not label)
+
+
+def test_a_negotiation_move_with_an_object_is_left_to_the_acts_stage(nlp):
+    doc = nlp("Putin has demanded full control of the eastern region.")
+    assert not any(c.cue.text == "demanded" and c.shape == "dobj"
+                   for c in attribution_model.candidates(doc, quotes._subject))
+    assert not any(q.get("learned") for q in doc._.quotes)
+
+
+def test_an_act_trigger_needs_its_particle_to_be_an_act(nlp):
+    doc = nlp("The senator called the tariff plan a disaster for farmers.")
+    assert any(c.cue.text == "called" for c in attribution_model.candidates(doc, quotes._subject))
+    doc = nlp("The senator called for a new tariff plan.")
+    assert not any(c.cue.text == "called" and c.shape == "prep_pobj"
+                   for c in attribution_model.candidates(doc, quotes._subject))

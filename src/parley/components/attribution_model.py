@@ -46,6 +46,27 @@ def settings() -> dict[str, frozenset]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _act_triggers() -> dict[str, dict]:
+    """Triggers of the `act_types_not_quotes` types in the acts stage's packs (one vocabulary
+    for both stages)."""
+    from .acts import load_packs  # the acts stage owns its packs
+
+    types = settings()["act_types_not_quotes"]
+    return {lemma: spec for lemma, spec in load_packs().triggers.items()
+            if (spec or {}).get("type") in types}
+
+
+def _is_act_trigger(word: Token) -> bool:
+    """Would the acts stage take this word for a negotiation move (its part of speech and, for
+    `call for` / `push for`, its particle included)?"""
+    spec = _act_triggers().get(word.lemma_.lower())
+    if spec is None or (spec.get("pos") and word.pos_ not in spec["pos"]):
+        return False
+    wanted = spec.get("with_child")
+    return not wanted or any(c.lower_ in wanted for c in word.children)
+
+
 @dataclass
 class Candidate:
     """One possible attribution: a cue word, its content (a Span) and the source token."""
@@ -110,14 +131,17 @@ def candidates(doc: Doc, subject_of) -> list[Candidate]:
             continue
         source = _source(word, subject_of)
         edges = []
+        act = _is_act_trigger(word)
         for argument, preposition, shape in rights:
+            if act and shape in config["act_shapes"]:
+                continue
             left, right = argument.left_edge.i, argument.right_edge.i + 1
             edges.append((left, right, argument.i > word.i))
             content = _trimmed(doc, left, right)
             if content is not None:
                 found.append(Candidate(word, preposition, content, shape, source))
         after = [(left, right) for left, right, later in edges if later]
-        if len(after) > 1:
+        if len(after) > 1 and not (act and "all" in config["act_shapes"]):
             content = _trimmed(doc, max(word.i + 1, min(l for l, _ in after)), max(r for _, r in after))
             if content is not None:
                 found.append(Candidate(word, None, content, "all", source))
