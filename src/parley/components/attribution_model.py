@@ -105,13 +105,18 @@ def _source(word: Token, subject_of) -> Token | None:
     return None
 
 
-def candidates(doc: Doc, subject_of) -> list[Candidate]:
+def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[Candidate]:
     """Every (cue word, argument) pair the parse offers; `subject_of` is the quotes stage's
-    subject finder, passed in so both stages agree on who speaks."""
+    subject finder, passed in so both stages agree on who speaks. Cue words inside `taken`
+    (character spans of the rule quotes) are skipped before their arguments are built: the
+    words of a direct quote's speech were most of the candidates, all of them rejected."""
     config = settings()
-    wanted = [doc.vocab.strings[pos] for pos in config["cue_pos"]]
+    pos_idx = doc.to_array(["POS", "IDX"])
+    wanted = numpy.isin(pos_idx[:, 0], [doc.vocab.strings[pos] for pos in config["cue_pos"]])
+    for start, end in taken:
+        wanted &= (pos_idx[:, 1] < start) | (pos_idx[:, 1] >= end)
     found = []
-    for i in numpy.flatnonzero(numpy.isin(doc.to_array("POS"), wanted)).tolist():
+    for i in numpy.flatnonzero(wanted).tolist():
         word = doc[i]  # Token objects only for the words of the wanted parts of speech
         if word.is_stop and word.pos_ != "VERB":
             continue
@@ -243,7 +248,7 @@ def choose(doc: Doc, subject_of, taken: list[tuple[int, int]]) -> list[tuple[Can
     if not weights:
         return []
     best: dict[int, tuple[float, Candidate]] = {}
-    for candidate in candidates(doc, subject_of):
+    for candidate in candidates(doc, subject_of, taken):
         if overlaps(candidate, taken):
             continue
         p = probability(features(candidate), weights)

@@ -66,7 +66,7 @@ def labelled(docs, documents) -> list[tuple[int, list[str], int]]:
     rows = []
     for index, (doc, (_, text, gold)) in enumerate(zip(docs, documents)):
         taken = _taken(doc)
-        for candidate in attribution_model.candidates(doc, quotes._subject):
+        for candidate in attribution_model.candidates(doc, quotes._subject, taken):
             if attribution_model.overlaps(candidate, taken):
                 continue
             rows.append((index, attribution_model.features(candidate),
