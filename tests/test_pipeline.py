@@ -80,3 +80,13 @@ def test_each_article_date_reaches_the_stages_in_spacy_worker_processes(nlp):
 def test_docs_leave_the_pipeline_without_the_tensor(nlp):
     doc = nlp("Putin said Russia wants Donbas.")
     assert doc.tensor.size == 0 and len(doc.to_bytes()) < 10_000
+
+
+def test_the_stages_text_is_the_input_exactly(nlp):
+    """The tokenizer seeds the stages' cached text with its input (spaCy keeps every character),
+    so the first stage need not rebuild it from the tokens."""
+    from parley.components import TEXT_KEY, doc_text
+
+    text = "Talks  resumed\n\n\u201cWe are  ready,\u201d\tshe said.  \n"
+    doc = nlp.make_doc(text)
+    assert doc.user_data[TEXT_KEY] == text == doc.text == doc_text(doc)

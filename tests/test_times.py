@@ -488,3 +488,41 @@ def test_hours_later_is_a_duration(times_nlp):
     assert value_of(times_nlp, text, "an hour")["value"] == "PT1H"
     assert value_of(times_nlp, "Two days later, the ship sank.", "Two days later")["value"] \
         == "2025-08-19"
+
+
+# ------------------------------------------------------------------------------ the pattern gate
+
+GATED_SENTENCES = [
+    "On Monday, August 18, 2025 and on 3 March the talks resumed; in June 2024 they stalled.",
+    "The memo of 7/8/07 and the filing of 2019-04-01 came in the first week of May.",
+    "Prices rose in the '90s and in the 1980s, since '09 and in mid-2014, in the 21st century.",
+    "Profits fell in the third quarter of last year and in the latest period, this quarter too.",
+    "In recent weeks the year-ago results looked worse than yesterday evening or tonight.",
+    "Last spring and the summer of 2023, over the weekend, two years ago and six months later.",
+    "Every week, each Tuesday and on Mondays the daily figures arrive at 9 a.m. or at 14:30 GMT.",
+    "At noon, right now, in nineteen eighty-four and the year two thousand, on Christmas Day.",
+    "Last night he said talks in April, in June last year and in the second quarter mattered.",
+    "The winter 2022 offensive began on Friday, before the new plan.",
+]
+
+
+def test_the_pattern_gate_never_changes_what_is_found():
+    """`needs` lets the scan skip patterns whose words a text lacks; it must skip only patterns
+    that could not have matched. Checked on sentences that exercise every gated pattern, and on
+    the first 300 BBC articles where ../shared has them."""
+    from parley.components.times import find_candidates, lexicon
+
+    texts = list(GATED_SENTENCES)
+    bench = SHARED / "bench" / "bbc-2004-2005.jsonl"
+    if bench.is_file():
+        import json
+
+        with bench.open(encoding="utf-8") as lines:
+            texts += [json.loads(line)["text"] for _, line in zip(range(300), lines)]
+    gated_rules = {rule for rule, _, needs in lexicon()["patterns"] if needs}
+    seen = set()
+    for text in texts:
+        gated = [(s, e, rule) for s, e, rule, _ in find_candidates(text)]
+        assert gated == [(s, e, rule) for s, e, rule, _ in find_candidates(text, gate=False)], text
+        seen |= {rule for _, _, rule in gated}
+    assert gated_rules <= seen, sorted(gated_rules - seen)

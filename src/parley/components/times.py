@@ -39,7 +39,7 @@ def lexicon() -> dict:
     """The data file, with its patterns compiled (once per process)."""
     text = resources.files("parley.data").joinpath("times.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
-    data["patterns"] = [(p["rule"], re.compile(_fill(p["regex"], data), _flags(p)))
+    data["patterns"] = [(p["rule"], re.compile(_fill(p["regex"], data), _flags(p)), _needs(p, data))
                         for p in data["patterns"]]
     data["lower_weekdays"] = {k.lower(): v for k, v in data["weekdays"].items()}
     data["lower_months"] = {k.lower(): v for k, v in data["months"].items()}
@@ -51,6 +51,26 @@ def lexicon() -> dict:
         r"(?:\s+[A-Z]{2,4}T)?,?\s+(?:on\s+)?)?$" % _alternation(data["future_prepositions"]), re.I)
     data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
     return data
+
+
+_SLOT_LISTS = {"MONTH": "months", "WEEKDAY": "weekdays", "SEASON": "seasons", "PART": "parts_of_day",
+               "RELDAY": "relative_days", "SETWORD": "set_words", "REFERENCE": "references",
+               "HOLIDAY": "holidays"}
+
+
+def _needs(pattern: dict, data: dict) -> tuple[str, ...]:
+    """A pattern's `needs`: lowercase strings of which a text must contain one for the pattern
+    to match anywhere in it (`"{SEASON}"` stands for the first word of every season). Why: the
+    scan runs each of ~50 patterns over the whole text, and most texts hold no quarter, season,
+    clock time or holiday; a substring test skips those scans. Empty: always scan."""
+    found: list[str] = []
+    for need in pattern.get("needs") or ():
+        slot = re.fullmatch(r"\{([A-Z]+)\}", need)
+        if slot:
+            found += [str(key).lower().split()[0] for key in data[_SLOT_LISTS[slot.group(1)]]]
+        else:
+            found.append(need.lower())
+    return tuple(dict.fromkeys(found))
 
 
 def _flags(pattern: dict) -> int:
@@ -90,10 +110,14 @@ def _fill(regex: str, data: dict) -> str:
 # Candidates
 
 
-def find_candidates(text: str) -> list[tuple[int, int, str, re.Match]]:
-    """Non-overlapping `(start, end, rule, match)` over `text`, longest match first."""
+def find_candidates(text: str, gate: bool = True) -> list[tuple[int, int, str, re.Match]]:
+    """Non-overlapping `(start, end, rule, match)` over `text`, longest match first. `gate`
+    skips the patterns whose `needs` the text lacks (the same result, measured by a test)."""
     found = []
-    for rule, regex in lexicon()["patterns"]:
+    lower = text.lower()
+    for rule, regex, needs in lexicon()["patterns"]:
+        if gate and needs and not any(need in lower for need in needs):
+            continue
         for match in regex.finditer(text):
             start, end = _core_span(match)
             if end > start:
