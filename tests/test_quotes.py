@@ -635,3 +635,16 @@ def test_an_as_clause_reports_the_rest_of_the_sentence(nlp):
 def test_as_expected_is_not_a_report(nlp):
     doc, quotes = quotes_of(nlp, "As expected, the two ferries left the harbour late on Sunday.")
     assert quotes == []
+
+
+@pytest.mark.parametrize("text,verb,speaker", [
+    ("But he is correct to note that the ferry plan was an effort to save money.", "note", "he"),
+    ("Though Ruiz was not willing to say who would run, the mayor did offer hints.", "say", "Ruiz"),
+    ("Clinton paused, then revealed why the activism was especially moving.", "revealed", "Clinton"),
+])
+def test_a_cue_climbs_through_adjectives_and_loose_coordination_to_its_subject(nlp, text, verb, speaker):
+    from parley.components.quotes import _subject
+
+    doc = nlp(text)
+    found = _subject(next(t for t in doc if t.text == verb))
+    assert found is not None and found.text == speaker

@@ -227,15 +227,19 @@ def _subject(verb: Token) -> Token | None:
         if agent is not None:
             return agent
         if (verb.dep_ == "acl" and verb.head.pos_ in NOMINAL_POS and verb.i > verb.head.i
-                and (verb.tag_ == "VBG" or verb.doc[verb.i - 1].text == ",")):
-            return verb.head
-        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+                and (verb.tag_ == "VBG" or verb.doc[verb.i - 1].text == ","
+                     or verb.head.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"})):
+            return verb.head  # (a finite verb under a noun root: `A Quinnipiac poll found ...`)
+        if verb.dep_ in {"conj", "xcomp", "advcl", "acomp"} and verb.head is not verb:
+            # (`acomp`: `he is correct to note`, `was not willing to say` climb to the copula)
             if (verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp"
                     and verb.doc[verb.i - 1].text == "," and verb.i > verb.head.i):
                 verb = verb.head  # `X argued that A would B, saying ...`: X says it, not A
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
             verb = verb.head.head
+        elif verb.dep_ == "dep" and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i < verb.i:
+            verb = verb.head  # `Clinton paused, then revealed ...`: an unlabelled coordination
         else:
             break
     return None
