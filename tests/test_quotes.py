@@ -648,3 +648,9 @@ def test_a_cue_climbs_through_adjectives_and_loose_coordination_to_its_subject(n
     doc = nlp(text)
     found = _subject(next(t for t in doc if t.text == verb))
     assert found is not None and found.text == speaker
+
+
+def test_a_disposition_inside_a_report_is_not_a_second_report(nlp):
+    doc, quotes = quotes_of(nlp, "The mayor has made clear that she is not willing to discuss "
+                                 "selling the old harbour, and the council agreed.")
+    assert [q["cue"]["text"] for q in quotes if not q.get("learned")] == ["has made clear"]

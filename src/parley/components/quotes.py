@@ -812,6 +812,8 @@ def _complement(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if subject is None or any(c.dep_ == "aux" and c.lower_ in lex["hypothetical_aux"]
                               for c in verb.children):
         return None  # `X will reject Y` is a prediction about X, not something X said
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ":
+        return None  # `he is not willing to discuss Y`, `likely to back Y`: a disposition
     parts, adjunct = [], None
     for child in verb.rights:
         if child.dep_ == "prep" and parts and child.lower_ in ADJUNCT_PREPS and adjunct is None:
