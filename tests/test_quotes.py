@@ -654,3 +654,64 @@ def test_a_disposition_inside_a_report_is_not_a_second_report(nlp):
     doc, quotes = quotes_of(nlp, "The mayor has made clear that she is not willing to discuss "
                                  "selling the old harbour, and the council agreed.")
     assert [q["cue"]["text"] for q in quotes if not q.get("learned")] == ["has made clear"]
+
+
+# --- continuations and coordinated reports (2026-12-07) ----------------------------------------
+
+
+def test_a_quotation_paragraph_after_a_credited_one_continues_it(nlp):
+    text = ("\u201cWe will not sign a deal that gives away the harbour,\u201d Maria Lopez said.\n\n"
+            "\u201cAnd we will not be rushed into one by anybody in the capital.\u201d\n\n"
+            "The talks resume on Monday.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["We will not sign a deal that gives away the harbour,",
+                                     "And we will not be rushed into one by anybody in the capital."]
+    assert mention(doc, quote) == "Maria Lopez"
+
+
+def test_an_uncredited_pair_of_quotation_paragraphs_stays_apart(nlp):
+    # a dialogue or two pulled quotes: nothing says the second speaker is the first
+    text = ("\u201cWe will not sign a deal that gives away the harbour today.\u201d\n\n"
+            "\u201cAnd we will not be rushed into one by anybody in the capital.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert len(quotes) == 2
+    assert all(q["speaker"]["mention"] is None for q in quotes)
+
+
+def test_a_narrative_paragraph_between_quotations_breaks_the_continuation(nlp):
+    text = ("\u201cWe will not sign a deal that gives away the harbour,\u201d Maria Lopez said.\n\n"
+            "The mayor then left the hall without taking questions from the press.\n\n"
+            "\u201cAnd we will not be rushed into one by anybody in the capital.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert len(quotes) == 2
+    assert len(quotes[0]["segments"]) == 1
+
+
+def test_a_clause_coordinated_on_the_cue_is_part_of_the_report(nlp):
+    text = ("Investigators have revealed that before the attack requests were made for more "
+            "guards, but no action was ever taken.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote)[-1].endswith("no action was ever taken")
+
+
+def test_a_second_report_coordinated_on_the_cue_is_not_the_first_ones_content(nlp):
+    text = ("The mayor said that the harbour would stay closed, but the minister denied that "
+            "any decision had been made.")
+    doc, quotes = quotes_of(nlp, text)
+    first = next(q for q in quotes if q["cue"]["text"] == "said")
+    assert seg_texts(doc, first) == ["the harbour would stay closed"]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("According to the newspaper, \u201cthe port has been closed to all shipping since the storm.\u201d",
+     "the newspaper"),
+    ("According to Maria Lopez, the mayor: \u201cNobody will be moved out of the old town.\u201d",
+     "Maria Lopez, the mayor"),
+])
+def test_according_to_before_a_quotation_names_its_speaker(nlp, text, speaker):
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "direct")
+    assert mention(doc, quote) == speaker
+    assert quote["cue"]["text"].lower().startswith("according to")
