@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.components import attribution_model, quotes
+from parley.components import attribution_model, quote_data, quotes
 from parley.evaluation import polnear
 from parley.evaluation.polnear_model import fit, is_true_positive, labelled
 from parley.pipeline import load_pipeline
@@ -81,7 +81,14 @@ def test_a_trial_model_that_takes_nothing_leaves_the_rules_alone(nlp):
 def test_the_shipped_model_has_weights_and_a_threshold():
     weights, threshold = attribution_model.model()
     assert len(weights) > 1000 and 0.0 < threshold <= 1.0
-    assert weights["lemma=support"] > 0 > weights.get("lemma=eat", -1.0)
+    # a lemma that was a cue most of the time in train weighs more than one that never was
+    assert weights["prior=9"] > 0 > weights["prior=0"]
+
+
+@pytest.mark.parametrize("text", quote_data.quotes_yaml()["not_quotes"])
+def test_the_shipped_model_quotes_none_of_the_written_non_quotes(nlp, text):
+    # training keeps only thresholds at which these stay empty (polnear_model.not_quotes_quoted)
+    assert nlp(text)._.quotes == []
 
 
 def test_the_shipped_model_attributes_a_position_without_a_speech_verb(nlp):
