@@ -715,3 +715,29 @@ def test_according_to_before_a_quotation_names_its_speaker(nlp, text, speaker):
     quote = only(quotes, "direct")
     assert mention(doc, quote) == speaker
     assert quote["cue"]["text"].lower().startswith("according to")
+
+
+def test_a_quotation_after_a_credited_partial_one_continues_it(nlp):
+    text = ("Yet the harbour plan is also a \u201cchange for the better,\u201d the mayor said. "
+            "\u201cThat is exactly what people here want right now.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial"
+    assert seg_texts(doc, quote) == ["change for the better,",
+                                     "That is exactly what people here want right now."]
+    assert mention(doc, quote) == "the mayor"
+
+
+def test_a_partial_quote_inside_a_reported_clause_is_not_continued(nlp):
+    text = ("The mayor said the plan was \u201ca good start for the harbour\u201d. "
+            "\u201cNobody in this town will pay for the new bridge with their savings.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert len(quotes) == 2
+
+
+def test_polnear_scores_a_partial_quote_as_its_clause_and_what_continues_it():
+    from parley.evaluation.polnear import _prediction_content
+
+    quote = {"clause": [0, 40], "segments": [[18, 40], [52, 90]]}
+    assert _prediction_content(quote) == [(0, 40), (52, 90)]
+    assert _prediction_content({"segments": [[1, 5], [9, 12]]}) == [(1, 5), (9, 12)]

@@ -592,7 +592,7 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                     clause = _clause_span(doc, below)
         if cue is None:
             previous = quotes[-1] if quotes else None
-            if (previous and previous["kind"] == "direct" and not _sentence_prefix(doc, open_at)
+            if (previous and _continues(previous) and not _sentence_prefix(doc, open_at)
                     and ("\n" not in doc_text(doc)[previous["segments"][-1][1]:open_at]
                          or _next_paragraph(doc_text(doc), previous, open_at))):
                 # `"A," X said. "B."`: the next quoted sentence continues the same quote; so does
@@ -622,6 +622,15 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 continue
         quotes.append(record)
     return quotes, all_spans
+
+
+def _continues(previous: dict) -> bool:
+    """Can the next uncued quotation continue `previous`? A direct quote, or a partial one whose
+    credit came after its quoted words (`Sooner or later, ''A,'' he said. ''B.''`): the quoted
+    voice goes on. A partial quote inside a reported clause (`He said X "A".`) does not."""
+    return previous["kind"] == "direct" or (
+        previous["kind"] == "partial" and previous["cue"] is not None
+        and previous["cue"]["span"][0] > previous["segments"][-1][1])
 
 
 # Characters between a quotation's last word and the end of its paragraph for the next

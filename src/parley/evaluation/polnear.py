@@ -113,8 +113,11 @@ def _normal(text: str, spans) -> str:
 
 
 def _prediction_content(quote: dict) -> list[tuple[int, int]]:
+    """A partial quote's content is its reported clause, plus any quoted segment that continues
+    past it (`Sooner or later, ''A,'' he said. ''B.''`); other quotes' are their segments."""
     if quote.get("clause"):
-        return [tuple(quote["clause"])]
+        start, end = quote["clause"]
+        return [(start, end)] + [tuple(s) for s in quote["segments"] if s[0] >= end]
     return [tuple(s) for s in quote["segments"]]
 
 
