@@ -741,3 +741,32 @@ def test_polnear_scores_a_partial_quote_as_its_clause_and_what_continues_it():
     quote = {"clause": [0, 40], "segments": [[18, 40], [52, 90]]}
     assert _prediction_content(quote) == [(0, 40), (52, 90)]
     assert _prediction_content({"segments": [[1, 5], [9, 12]]}) == [(1, 5), (9, 12)]
+
+
+# --- colon credits: transcript turns and headlines ----------------------------------------------
+
+
+def test_a_transcript_turn_credits_the_paragraph_to_its_speaker(nlp):
+    text = "LOPEZ: We will not sign anything before the harbour is open again.\n\nThe hall was quiet."
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "direct"
+    assert seg_texts(doc, quote) == ["We will not sign anything before the harbour is open again."]
+    assert mention(doc, quote) == "LOPEZ"
+    assert quote["cue"]["text"] == ":"
+
+
+def test_a_headline_name_the_tagger_calls_a_noun_still_credits_it(nlp):
+    # the small model tags a lone `Sanders` at a headline's start NOUN; the text names him later
+    text = ("Sanders: Clinton Email Story Has Moved.\n\n"
+            "Democratic presidential candidate Bernie Sanders spoke on Sunday in Iowa.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["Clinton Email Story Has Moved."]
+    assert mention(doc, quote) == "Sanders"
+
+
+def test_a_label_before_a_colon_is_no_speaker(nlp):
+    text = "UPDATE: The harbour reopened on Tuesday after the storm had passed.\n\nBoats came in."
+    _, quotes = quotes_of(nlp, text)
+    assert quotes == []

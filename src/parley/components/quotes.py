@@ -1090,8 +1090,9 @@ def colon_credits(doc: Doc) -> list[dict]:
             continue
         span = doc.char_span(name_start, name_end, alignment_mode="expand")
         if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES
-                                   or t.is_upper or t.is_punct for t in span):
-            continue
+                                   or t.is_upper or t.is_punct or t.lower_ in _proper_words(doc)
+                                   for t in span):
+            continue  # (`Sanders: ...` in a headline is tagged NOUN; `Bernie Sanders` later is not)
         start, end = _content_end(doc_text(doc), *match.span(2))
         end = end - 1 if doc_text(doc)[end - 1] in "\"\u201d" else end
         kind = "direct" if name.isupper() else "indirect"
