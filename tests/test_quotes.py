@@ -770,3 +770,21 @@ def test_a_label_before_a_colon_is_no_speaker(nlp):
     text = "UPDATE: The harbour reopened on Tuesday after the storm had passed.\n\nBoats came in."
     _, quotes = quotes_of(nlp, text)
     assert quotes == []
+
+
+# --- speakers the parser misplaces ---------------------------------------------------------------
+
+
+def test_a_subject_inside_the_quotation_is_not_its_speaker(nlp):
+    # the small parser makes `bosses` (quoted) the subject of `said`; the credit names Conant
+    text = ("\u201cMy bosses, whoever they have been, including the senator,\u201d Mr. Conant, the "
+            "Republican consultant, said, \u201cthe first comment they get is about the wall.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert mention(doc, only(quotes)) == "Mr. Conant, the Republican consultant"
+
+
+def test_a_participle_on_an_object_speaks_for_the_verbs_subject(nlp):
+    text = ("At the time, she released a statement saying, \u201cThe company has been a trusted "
+            "partner for the brand.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert mention(doc, only(quotes)) == "she"

@@ -226,6 +226,10 @@ def _subject(verb: Token) -> Token | None:
         agent = _agent(verb)
         if agent is not None:
             return agent
+        if (verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ in {"dobj", "dative"}
+                and verb.head.head.pos_ in {"VERB", "AUX"}):
+            verb = verb.head.head  # `she released a statement saying ...`: she, not the statement
+            continue
         if (verb.dep_ == "acl" and verb.head.pos_ in NOMINAL_POS and verb.i > verb.head.i
                 and (verb.tag_ == "VBG" or verb.doc[verb.i - 1].text == ","
                      or verb.head.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"})):
@@ -608,6 +612,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if words < lex["min_cued_words"] or (kind == "partial" and words < 2):
             continue
         speaker_token = _according_source(cue) or _subject(cue)  # `According to X, “...”`
+        if speaker_token is not None and open_at <= speaker_token.idx < close_at:
+            speaker_token = _credit_subject(doc, close_at, cue)  # the parser's subject was quoted
         if speaker_token is None and cue.idx > close_at:
             speaker_token = _inverted_speaker(cue)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
@@ -622,6 +628,18 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 continue
         quotes.append(record)
     return quotes, all_spans
+
+
+def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
+    """The name between a quotation's closing mark and its cue verb (`“The more people ...,”
+    Briggs said`), where the small parser took a word of the quotation for the verb's subject."""
+    if cue.idx <= close_at:
+        return None
+    span = _tokens_between(doc, close_at, cue.idx)
+    if span is None or not len(span):
+        return None
+    root = span.root
+    return root if root.pos_ in NOMINAL_POS and not root.is_punct else None
 
 
 def _continues(previous: dict) -> bool:
