@@ -788,3 +788,13 @@ def test_a_participle_on_an_object_speaks_for_the_verbs_subject(nlp):
             "partner for the brand.\u201d")
     doc, quotes = quotes_of(nlp, text)
     assert mention(doc, only(quotes)) == "she"
+
+
+def test_a_partial_quote_in_a_clause_reported_by_a_speaker_is_the_speakers(nlp):
+    # `has shown` is a cue too, but the clause it heads is what Bush said
+    text = ("Bush said history has shown the need to have a \u201cstable government\u201d in place "
+            "when beginning a mission.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial" and mention(doc, quote) == "Bush"
+    assert doc.text[slice(*quote["clause"])].startswith("history has shown")

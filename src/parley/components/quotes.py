@@ -518,18 +518,28 @@ def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
 
 
 def _governing_cue(doc: Doc, start: int, end: int) -> tuple[Token, Token | None] | None:
-    """Partial quote: the cue verb whose clause embeds the quoted words, and that clause's head."""
+    """Partial quote: the cue verb whose clause embeds the quoted words, and that clause's head.
+
+    When that cue's own clause is the complement of a second cue above it (`Bush said history
+    has shown the need for a "stable government"`), the upper one reports the whole: Bush, not
+    history (+40 PolNeAR train matches)."""
     span = _tokens_between(doc, start, end)
     if span is None or not len(span):
         return None
     token, below = span.root, None
+    found = None
     for _ in range(8):
         if _is_cue_verb(token) and not (start <= token.idx < end):
-            return token, below
+            if found is None:
+                found = (token, below)
+            elif below.dep_ == "ccomp":
+                return token, below
+            else:
+                return found
         if token.head is token:
-            return None
+            return found
         token, below = token.head, token
-    return None
+    return found
 
 
 def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
