@@ -798,3 +798,15 @@ def test_a_partial_quote_in_a_clause_reported_by_a_speaker_is_the_speakers(nlp):
     quote = only(quotes)
     assert quote["kind"] == "partial" and mention(doc, quote) == "Bush"
     assert doc.text[slice(*quote["clause"])].startswith("history has shown")
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Lopez told the council that the mayor \u201chad a plan nobody could pay for,\u201d adding, "
+     "\u201cThe harbour will have to wait.\u201d", "Lopez"),
+    ("A senior official said the mayor will have to choose a side soon, saying, \u201cAt some "
+     "point the harbour question comes back to her desk.\u201d", "A senior official"),
+])
+def test_a_participle_after_a_reported_clause_speaks_for_the_reporter(nlp, text, speaker):
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "direct")
+    assert mention(doc, quote) == speaker

@@ -236,9 +236,12 @@ def _subject(verb: Token) -> Token | None:
             return verb.head  # (a finite verb under a noun root: `A Quinnipiac poll found ...`)
         if verb.dep_ in {"conj", "xcomp", "advcl", "acomp"} and verb.head is not verb:
             # (`acomp`: `he is correct to note`, `was not willing to say` climb to the copula)
-            if (verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp"
-                    and verb.doc[verb.i - 1].text == "," and verb.i > verb.head.i):
-                verb = verb.head  # `X argued that A would B, saying ...`: X says it, not A
+            if verb.dep_ == "advcl" and verb.tag_ == "VBG" and _after_comma(verb):
+                reported = verb.head  # `X argued that A would B, saying ...`: X says it, not A
+                while reported.dep_ == "xcomp" and reported.head is not reported:
+                    reported = reported.head  # (`said A will have to choose ..., saying`)
+                if reported.dep_ == "ccomp" and verb.i > reported.i:
+                    verb = reported
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
             verb = verb.head.head
@@ -247,6 +250,14 @@ def _subject(verb: Token) -> Token | None:
         else:
             break
     return None
+
+
+def _after_comma(word: Token) -> bool:
+    """A comma before the word, perhaps behind a closing quotation mark (`...,” adding`)."""
+    i = word.i - 1
+    while i >= 0 and word.doc[i].is_quote:
+        i -= 1
+    return i >= 0 and word.doc[i].text == ","
 
 
 def _passive(verb: Token) -> bool:
