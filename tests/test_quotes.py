@@ -810,3 +810,11 @@ def test_a_participle_after_a_reported_clause_speaks_for_the_reporter(nlp, text,
     doc, quotes = quotes_of(nlp, text)
     quote = only(quotes, "direct")
     assert mention(doc, quote) == speaker
+
+
+def test_a_long_credit_names_the_speaker_not_the_time(nlp):
+    text = ("\u201cIf the president had gone with Kemp, I would have been sitting in Siberia for a "
+            "long time,\u201d Mr. Daniloff, now 81 and retired in Cambridge, Mass., said by "
+            "telephone this week.")
+    doc, quotes = quotes_of(nlp, text)
+    assert mention(doc, only(quotes)).startswith("Mr. Daniloff")

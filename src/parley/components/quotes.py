@@ -511,8 +511,9 @@ def _inverted_speaker(verb: Token) -> Token | None:
     """`“...,” tweeted another`, `“...,” said Skelly, explaining ...`: the speaker after the verb,
     which the parser took for an object or (a capitalised surname) an adverb."""
     for child in verb.rights:
-        if child.dep_ in {"dobj", "attr", "npadvmod"} and child.pos_ in {"PROPN", "NOUN", "PRON"}:
-            return child
+        if (child.dep_ in {"dobj", "attr", "npadvmod"} and child.pos_ in {"PROPN", "NOUN", "PRON"}
+                and child.ent_type_ not in {"DATE", "TIME"}):
+            return child  # (`said by telephone this week`: a time, not a speaker)
         if child.dep_ in {"advmod", "dep", "appos"} and child.i == verb.i + 1 and child.is_title:
             return child
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
@@ -636,7 +637,7 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         if speaker_token is not None and open_at <= speaker_token.idx < close_at:
             speaker_token = _credit_subject(doc, close_at, cue)  # the parser's subject was quoted
         if speaker_token is None and cue.idx > close_at:
-            speaker_token = _inverted_speaker(cue)
+            speaker_token = _credit_subject(doc, close_at, cue) or _inverted_speaker(cue)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
                         speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
         if clause:
@@ -660,7 +661,10 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
     if span is None or not len(span):
         return None
     root = span.root
-    return root if root.pos_ in NOMINAL_POS and not root.is_punct else None
+    if root.pos_ in NOMINAL_POS and not root.is_punct:
+        return root
+    # `Mr. Daniloff, now 81 and retired in Cambridge, said`: the parse's root is the apposition's
+    return next((t for t in span if t.pos_ in {"PROPN", "PRON"} and t.dep_ != "compound"), None)
 
 
 def _continues(previous: dict) -> bool:
