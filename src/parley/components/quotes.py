@@ -653,8 +653,9 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
 
 
 def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
-    """The name between a quotation's closing mark and its cue verb (`“The more people ...,”
-    Briggs said`), where the small parser took a word of the quotation for the verb's subject."""
+    """The name between a quotation's closing mark and its cue verb (`“My bosses, ...,” Mr.
+    Conant said`), where the small parser took a word of the quotation for the verb's subject or
+    found none."""
     if cue.idx <= close_at:
         return None
     span = _tokens_between(doc, close_at, cue.idx)
@@ -669,8 +670,8 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
 
 def _continues(previous: dict) -> bool:
     """Can the next uncued quotation continue `previous`? A direct quote, or a partial one whose
-    credit came after its quoted words (`Sooner or later, ''A,'' he said. ''B.''`): the quoted
-    voice goes on. A partial quote inside a reported clause (`He said X "A".`) does not."""
+    credit came after its quoted words (`Yet Trump is also a “change agent,” Cole said. “That's
+    ...”`): the quoted voice goes on. A partial quote inside a reported clause (`He said X "A".`) does not."""
     return previous["kind"] == "direct" or (
         previous["kind"] == "partial" and previous["cue"] is not None
         and previous["cue"]["span"][0] > previous["segments"][-1][1])
