@@ -818,3 +818,25 @@ def test_a_long_credit_names_the_speaker_not_the_time(nlp):
             "telephone this week.")
     doc, quotes = quotes_of(nlp, text)
     assert mention(doc, only(quotes)).startswith("Mr. Daniloff")
+
+
+def test_according_to_after_a_quotation_credits_it(nlp):
+    text = ("\u201cOfficials now expect to complete their work in the next few weeks and then turn "
+            "over the findings,\u201d according to CNN.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "CNN" and quote["cue"]["text"] == "according to"
+
+
+def test_a_verb_right_before_the_comma_introduces_the_quotation(nlp):
+    text = "The mayor joked, \u201cBut I am just going to make it easier for them to make fun of me.\u201d"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "The mayor" and quote["cue"]["text"].startswith("joked")
+
+
+def test_a_dash_credit_on_the_line_after_the_quotation(nlp):
+    text = ("The claims were checked.\n\n\u201cBoeing and the other multinationals pay zero taxes.\u201d"
+            "\n\n- Sanders.\n\nThis is a complex issue.")
+    doc, quotes = quotes_of(nlp, text)
+    assert mention(doc, only(quotes)) == "Sanders"

@@ -115,7 +115,8 @@ def _is_closing(text: str, i: int, mark: str) -> bool:
 # A full stop that ends a sentence (not `Mr.`, `Rep.`, `D.C.`, an initial).
 SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bRep)(?<!\bSen)"
                           r"(?<!\bGov)(?<!\bSt)(?<!\bGen)(?<!\bJr)\.(?=\s|$)")
-DASH_CREDIT = re.compile(r"[ \t]*[\u2015\u2014\u2013-][ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,5})[ \t.]*(?=\n|$)")
+# `"..." ― Maria Lopez`, or the name alone on the next line (`"..."` ¶ `- Sanders.`)
+DASH_CREDIT = re.compile(r"(?:[ \t]*\n+)?[ \t]*[\u2015\u2014\u2013-][ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,5})[ \t.]*(?=\n|$)")
 COLON_CREDIT = re.compile(r"^[ \t\"\u201c]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,4}):[ \t]+(\S[^\n]*)$",
                           re.MULTILINE)
 DOUBLE_APOSTROPHE = re.compile(r"''")
@@ -198,7 +199,8 @@ def _cue_record(doc: Doc, verb: Token, through: int | None = None) -> dict:
     lex = lexicon()
     words = [verb] + [c for c in verb.children if c.dep_ in {"aux", "neg", "auxpass", "prt"}
                       or (verb.lemma_.lower() in lex["phrasal_cues"]
-                          and c.lower_ in lex["phrasal_cues"][verb.lemma_.lower()])]
+                          and c.lower_ in lex["phrasal_cues"][verb.lemma_.lower()])
+                      or (verb.lower_ == "according" and c.lower_ == "to")]
     words = [w for w in words if abs(w.i - verb.i) <= 4]
     start = min(w.idx for w in words)
     end = max(w.idx + len(w) for w in words)
@@ -449,6 +451,9 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
         if _is_cue_verb(token) or (stripped[-1] == ":" and token.pos_ == "VERB"
                                    and _subject(token) is not None) or _according_source(token):
             return token, para_start + len(stripped)
+        if (token.i == span[-1].i - 1 and span[-1].text == "," and token.pos_ == "VERB"
+                and token.tag_ in {"VBD", "VBZ", "VBP"} and _subject(token) is not None):
+            return token, para_start + len(stripped)  # `He then ... and joked, “...”`
     return None
 
 
@@ -472,6 +477,8 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
         return None
     new_sentence = content_end in ".?!" and window.lstrip()[:1].isupper()
     for token in span[:16]:
+        if _according_source(token) is not None:
+            return token  # `“...,” according to CNN.`
         if _is_cue_verb(token):
             if new_sentence and any(c.dep_ in {"ccomp", "xcomp"} and c.i > token.i
                                     for c in token.children):
@@ -524,7 +531,8 @@ def _inverted_speaker(verb: Token) -> Token | None:
 
 
 def _dash_credit(doc: Doc, close_at: int) -> tuple[int, int] | None:
-    """`"..." ― Maria Lopez`: a name credited after a dash right behind the closing mark."""
+    """`"..." ― Maria Lopez`: a name credited after a dash right behind the closing mark, or on
+    a line of its own after the quotation's paragraph (fact-check lists: `"..."` ¶ `- Sanders.`)."""
     match = DASH_CREDIT.match(doc_text(doc), close_at)
     return (match.start(1), match.end(1)) if match else None
 
