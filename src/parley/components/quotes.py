@@ -32,6 +32,7 @@ from . import actors, attribution_model, doc_text, quote_data
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NOMINAL_POS = {"NOUN", "PROPN", "PRON"}
+TIME_ENTITY_TYPES = {"DATE", "TIME"}  # never a speaker (`said this week`)
 # Clauses the parser may hang on a speaker's name (`“...,” Ana Ruiz, who ..., barked`): never
 # part of the speaker mention.
 CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "csubj", "nsubj", "relcl", "acl"}
@@ -519,12 +520,12 @@ def _inverted_speaker(verb: Token) -> Token | None:
     which the parser took for an object or (a capitalised surname) an adverb."""
     for child in verb.rights:
         if (child.dep_ in {"dobj", "attr", "npadvmod"} and child.pos_ in {"PROPN", "NOUN", "PRON"}
-                and child.ent_type_ not in {"DATE", "TIME"}):
+                and child.ent_type_ not in TIME_ENTITY_TYPES):
             return child  # (`said by telephone this week`: a time, not a speaker)
         if child.dep_ in {"advmod", "dep", "appos"} and child.i == verb.i + 1 and child.is_title:
             return child
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    if (after is not None and after.pos_ == "PROPN" and after.ent_type_ not in {"DATE", "TIME"}
+    if (after is not None and after.pos_ == "PROPN" and after.ent_type_ not in TIME_ENTITY_TYPES
             and after.sent == verb.sent):
         return after  # `said Robin Maynard, half joking`: the name the parser gave another verb
     return None
@@ -643,7 +644,7 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             continue
         speaker_token = _according_source(cue) or _subject(cue)  # `According to X, “...”`
         if speaker_token is not None and open_at <= speaker_token.idx < close_at:
-            speaker_token = _credit_subject(doc, close_at, cue)  # the parser's subject was quoted
+            speaker_token = None  # the parser took a quoted word for the subject
         if speaker_token is None and cue.idx > close_at:
             speaker_token = _credit_subject(doc, close_at, cue) or _inverted_speaker(cue)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
@@ -664,8 +665,6 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
     """The name between a quotation's closing mark and its cue verb (`“My bosses, ...,” Mr.
     Conant said`), where the small parser took a word of the quotation for the verb's subject or
     found none."""
-    if cue.idx <= close_at:
-        return None
     span = _tokens_between(doc, close_at, cue.idx)
     if span is None or not len(span):
         return None
