@@ -659,15 +659,25 @@ def test_a_disposition_inside_a_report_is_not_a_second_report(nlp):
 # --- continuations and coordinated reports (2026-12-07) ----------------------------------------
 
 
-def test_a_quotation_paragraph_after_a_credited_one_continues_it(nlp):
-    text = ("\u201cWe will not sign a deal that gives away the harbour,\u201d Maria Lopez said.\n\n"
-            "\u201cAnd we will not be rushed into one by anybody in the capital.\u201d\n\n"
-            "The talks resume on Monday.")
+@pytest.mark.parametrize("text,kind,segments,speaker", [
+    # a quotation opening the paragraph after a credited one
+    ("\u201cWe will not sign a deal that gives away the harbour,\u201d Maria Lopez said.\n\n"
+     "\u201cAnd we will not be rushed into one by anybody in the capital.\u201d\n\n"
+     "The talks resume on Monday.", "direct",
+     ["We will not sign a deal that gives away the harbour,",
+      "And we will not be rushed into one by anybody in the capital."], "Maria Lopez"),
+    # a quotation after a partial quote credited after its quoted words
+    ("Yet the harbour plan is also a \u201cchange for the better,\u201d the mayor said. "
+     "\u201cThat is exactly what people here want right now.\u201d", "partial",
+     ["change for the better,", "That is exactly what people here want right now."], "the mayor"),
+])
+def test_an_uncredited_quotation_continues_the_credited_one_before_it(nlp, text, kind, segments,
+                                                                       speaker):
     doc, quotes = quotes_of(nlp, text)
     quote = only(quotes)
-    assert seg_texts(doc, quote) == ["We will not sign a deal that gives away the harbour,",
-                                     "And we will not be rushed into one by anybody in the capital."]
-    assert mention(doc, quote) == "Maria Lopez"
+    assert quote["kind"] == kind
+    assert seg_texts(doc, quote) == segments
+    assert mention(doc, quote) == speaker
 
 
 def test_an_uncredited_pair_of_quotation_paragraphs_stays_apart(nlp):
@@ -715,17 +725,6 @@ def test_according_to_before_a_quotation_names_its_speaker(nlp, text, speaker):
     quote = only(quotes, "direct")
     assert mention(doc, quote) == speaker
     assert quote["cue"]["text"].lower().startswith("according to")
-
-
-def test_a_quotation_after_a_credited_partial_one_continues_it(nlp):
-    text = ("Yet the harbour plan is also a \u201cchange for the better,\u201d the mayor said. "
-            "\u201cThat is exactly what people here want right now.\u201d")
-    doc, quotes = quotes_of(nlp, text)
-    quote = only(quotes)
-    assert quote["kind"] == "partial"
-    assert seg_texts(doc, quote) == ["change for the better,",
-                                     "That is exactly what people here want right now."]
-    assert mention(doc, quote) == "the mayor"
 
 
 def test_a_partial_quote_inside_a_reported_clause_is_not_continued(nlp):
