@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parley.components.times import quote_regions
 
@@ -507,22 +509,58 @@ GATED_SENTENCES = [
 
 
 def test_the_pattern_gate_never_changes_what_is_found():
-    """`needs` lets the scan skip patterns whose words a text lacks; it must skip only patterns
-    that could not have matched. Checked on sentences that exercise every gated pattern, and on
-    the first 300 BBC articles where ../shared has them."""
+    """`needs` lets the scan read only the text around the words a pattern needs; it must find
+    what a scan of the whole text finds. Checked on sentences that exercise every gated pattern,
+    alone and set far apart in one text (so that each pattern scans several windows), and on the
+    first 300 BBC articles where ../shared has them."""
     from parley.components.times import find_candidates, lexicon
 
-    texts = list(GATED_SENTENCES)
+    filler = " ".join(["xx"] * 150)
+    texts = list(GATED_SENTENCES) + [f" {filler} ".join(GATED_SENTENCES)]
     bench = SHARED / "bench" / "bbc-2004-2005.jsonl"
     if bench.is_file():
         import json
 
         with bench.open(encoding="utf-8") as lines:
             texts += [json.loads(line)["text"] for _, line in zip(range(300), lines)]
-    gated_rules = {rule for rule, _, needs in lexicon()["patterns"] if needs}
+    gated_rules = {pattern.rule for pattern in lexicon()["patterns"] if pattern.needs}
     seen = set()
     for text in texts:
         gated = [(s, e, rule) for s, e, rule, _ in find_candidates(text)]
         assert gated == [(s, e, rule) for s, e, rule, _ in find_candidates(text, gate=False)], text
         seen |= {rule for _, _, rule in gated}
     assert gated_rules <= seen, sorted(gated_rules - seen)
+
+
+def test_every_match_holds_a_word_its_pattern_needs():
+    """What the windowed scan relies on: a match holds one of its pattern's `needs`."""
+    from parley.components.times import lexicon
+
+    for pattern in lexicon()["patterns"]:
+        for sentence in GATED_SENTENCES:
+            for match in pattern.regex.finditer(sentence):
+                held = match.group() if pattern.cased_needs else match.group().lower()
+                assert any(need in held for need in pattern.needs), (pattern.rule, match.group())
+
+
+ALTERNATION_WORDS = st.lists(st.text(alphabet="ab n", min_size=1, max_size=5).map(str.strip)
+                             .filter(bool), min_size=1, max_size=6, unique=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=ALTERNATION_WORDS, text=st.text(alphabet="abAB nx", max_size=20))
+def test_the_trie_alternation_matches_what_a_longest_first_alternation_matches(words, text):
+    """The trie that `_alternation` writes prefers the longer word and backtracks to the shorter
+    one exactly as "longest|shorter" does, with and without IGNORECASE."""
+    import re
+
+    from parley.components.times import _alternation
+
+    plain = "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                     for w in sorted(words, key=len, reverse=True))
+    for flags in (0, re.I):
+        for suffix in ("", "x", r"\b"):
+            trie_regex = re.compile(f"(?:{_alternation(words)}){suffix}", flags)
+            plain_regex = re.compile(f"(?:{plain}){suffix}", flags)
+            assert [m.span() for m in trie_regex.finditer(text)] == \
+                [m.span() for m in plain_regex.finditer(text)]

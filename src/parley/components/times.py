@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 from spacy.language import Language
@@ -39,7 +40,8 @@ def lexicon() -> dict:
     """The data file, with its patterns compiled (once per process)."""
     text = resources.files("parley.data").joinpath("times.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
-    data["patterns"] = [(p["rule"], re.compile(_fill(p["regex"], data), _flags(p)), _needs(p, data))
+    data["patterns"] = [Pattern(p["rule"], re.compile(_fill(p["regex"], data), _flags(p)),
+                                _needs(p, data), bool(p.get("cased_needs")))
                         for p in data["patterns"]]
     data["lower_weekdays"] = {k.lower(): v for k, v in data["weekdays"].items()}
     data["lower_months"] = {k.lower(): v for k, v in data["months"].items()}
@@ -58,18 +60,30 @@ _SLOT_LISTS = {"MONTH": "months", "WEEKDAY": "weekdays", "SEASON": "seasons", "P
                "HOLIDAY": "holidays"}
 
 
+class Pattern(NamedTuple):
+    """A compiled pattern of times.yaml, with the strings its matches hold."""
+
+    rule: str
+    regex: re.Pattern
+    needs: tuple[str, ...]
+    cased_needs: bool
+
+
 def _needs(pattern: dict, data: dict) -> tuple[str, ...]:
-    """A pattern's `needs`: lowercase strings of which a text must contain one for the pattern
-    to match anywhere in it (`"{SEASON}"` stands for the first word of every season). Why: the
-    scan runs each of ~50 patterns over the whole text, and most texts hold no quarter, season,
-    clock time or holiday; a substring test skips those scans. Empty: always scan."""
+    """A pattern's `needs`: strings of which every match holds one (`"{SEASON}"` stands for the
+    first word of every season), lowercase unless the pattern's `cased_needs`. Why: the scan runs
+    each of ~50 patterns over the text, and most texts hold no quarter, season, clock time or
+    holiday, or hold them in a few places; the scan reads only the text around these strings.
+    Empty: scan the whole text."""
     found: list[str] = []
     for need in pattern.get("needs") or ():
         slot = re.fullmatch(r"\{([A-Z]+)\}", need)
         if slot:
-            found += [str(key).lower().split()[0] for key in data[_SLOT_LISTS[slot.group(1)]]]
+            found += [str(key).split()[0] for key in data[_SLOT_LISTS[slot.group(1)]]]
         else:
-            found.append(need.lower())
+            found.append(need)
+    if not pattern.get("cased_needs"):
+        found = [need.lower() for need in found]
     return tuple(dict.fromkeys(found))
 
 
@@ -78,8 +92,34 @@ def _flags(pattern: dict) -> int:
 
 
 def _alternation(words) -> str:
-    """Regex alternation of words, longest first so that "a few" wins over "a"."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    r"""Regex alternation of words (a space stands for any whitespace), written as a trie:
+    "a|an|a few" becomes `a(?:n|\s+few)?`. Why: Python's `re` tries every alternative at every
+    position of the text, and the times scan runs ~50 such patterns over each article; the trie
+    tests one character per branch (the scan got 18% faster, same matches). The words a text
+    matches at one position lie on one path of the trie, and the trie tries the longer first, so
+    "a few" still wins over "a" as in a longest-first alternation (a property test checks it)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for unit in _regex_units(word):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _regex_units(word: str) -> list[str]:
+    r"""The word as a list of one-character regexes, each space as `\s+`."""
+    return [r"\s+" if char == " " else re.escape(char) for char in word]
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [unit + _trie_regex(child) for unit, child in node.items() if unit]
+    if not branches:
+        return ""
+    alternation = "|".join(branches)
+    if "" in node:
+        return "(?:%s)?" % alternation
+    return alternation if len(branches) == 1 else "(?:%s)" % alternation
 
 
 def _fill(regex: str, data: dict) -> str:
@@ -110,18 +150,27 @@ def _fill(regex: str, data: dict) -> str:
 # Candidates
 
 
+# How far a match, with the context its lookarounds read, reaches from the need word inside it
+# (the longest match in the BBC, TimeBank, AQUAINT, MEANTIME and PolNeAR texts is 31 characters).
+SCAN_MARGIN = 120
+
+
 def find_candidates(text: str, gate: bool = True) -> list[tuple[int, int, str, re.Match]]:
     """Non-overlapping `(start, end, rule, match)` over `text`, longest match first. `gate`
-    skips the patterns whose `needs` the text lacks (the same result, measured by a test)."""
+    scans a pattern with `needs` only around the words it needs (the same result as scanning
+    the whole text, `gate=False`, checked by a test)."""
     found = []
     lower = text.lower()
-    for rule, regex, needs in lexicon()["patterns"]:
-        if gate and needs and not any(need in lower for need in needs):
-            continue
-        for match in regex.finditer(text):
-            start, end = _core_span(match)
-            if end > start:
-                found.append((start, end, rule, match))
+    for rule, regex, needs, cased_needs in lexicon()["patterns"]:
+        if gate and needs:
+            spans = _need_windows(text if cased_needs else lower, needs)
+        else:
+            spans = [(0, len(text))]
+        for window_start, window_end in spans:
+            for match in regex.finditer(text, window_start, window_end):
+                start, end = _core_span(match)
+                if end > start:
+                    found.append((start, end, rule, match))
     found.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int, str, re.Match]] = []
     for cand in found:
@@ -129,6 +178,33 @@ def find_candidates(text: str, gate: bool = True) -> list[tuple[int, int, str, r
             taken.append(cand)
     taken.sort(key=lambda c: c[0])
     return taken
+
+
+def _need_windows(text: str, needs: tuple[str, ...]) -> list[tuple[int, int]]:
+    r"""Where a pattern can match: SCAN_MARGIN characters around each need word, merged; the
+    whole text where that covers most of it, nothing where no need occurs. Why: every match
+    holds one of its need words, and a few windows are much less text than the article (with
+    the trie alternations, the scan of the 2,225 BBC articles went from 6.6 s to 2.7 s).
+    Windows that do not overlap can hold no match across them, and `re` reads the text before
+    a window's start for `\b` and lookbehinds."""
+    hits = sorted((at, at + len(need)) for need in needs for at in _occurrences(text, need))
+    windows: list[list[int]] = []
+    for start, end in hits:
+        start, end = max(0, start - SCAN_MARGIN), end + SCAN_MARGIN
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    if sum(end - start for start, end in windows) > len(text) // 2:
+        return [(0, len(text))]
+    return [(start, min(end, len(text))) for start, end in windows]
+
+
+def _occurrences(text: str, word: str):
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def _core_span(match: re.Match) -> tuple[int, int]:
