@@ -145,6 +145,15 @@ def test_split_quote_one_speaker(nlp):
     assert mention(doc, quote) == "Maria Lopez"
 
 
+def test_a_reply_after_a_credit_is_not_the_rest_of_a_split_quote(nlp):
+    """`“A,” X said. Y responded, “B.”`: the comma before the second mark is Y's credit."""
+    text = ("\u201cLook at what you did,\u201d Franken said. Silverman responded, \u201cThank God "
+            "they can fix this.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert [(seg_texts(doc, q), mention(doc, q)) for q in quotes] == [
+        (["Look at what you did,"], "Franken"), (["Thank God they can fix this."], "Silverman")]
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 

@@ -601,7 +601,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
                 between = doc_text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
                 between = between.rstrip(" '\u2018\u201c\"")  # `''` opens with two characters
-                if nxt and "\n" not in between and len(between) < 60 and between.endswith(","):
+                if (nxt and "\n" not in between and len(between) < 60 and between.endswith(",")
+                        and not _another_credit(doc, close_at, nxt[0][0], cue)):
                     segments += [list(_content_end(doc_text(doc), s, e)) for s, e, _ in nxt]
                     words += sum(len(doc_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
@@ -659,6 +660,15 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 continue
         quotes.append(record)
     return quotes, all_spans
+
+
+def _another_credit(doc: Doc, start: int, end: int, cue: Token) -> bool:
+    """A second verb with its own subject between two quotations (`“A,” Franken said. Silverman
+    responded, “B.”`): the second quotation is another speaker's, not the rest of a split quote."""
+    span = _tokens_between(doc, start, end)
+    return span is not None and any(
+        token.i != cue.i and token.pos_ in {"VERB", "AUX"}
+        and any(child.dep_ in SUBJECT_DEPS for child in token.children) for token in span)
 
 
 def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
