@@ -154,6 +154,28 @@ def test_a_reply_after_a_credit_is_not_the_rest_of_a_split_quote(nlp):
         (["Look at what you did,"], "Franken"), (["Thank God they can fix this."], "Silverman")]
 
 
+def test_a_credit_ending_in_a_colon_introduces_the_next_quotation(nlp):
+    """`''B.'' Mr. Zahed said: ''C.''`: Zahed says C; B goes on Ms. Alawee's quote."""
+    text = ("''We are refugees,'' Ms. Alawee said. ''We are not terrorists.'' Mr. Zahed said: "
+            "''The attack that happened today is the work of criminals.''")
+    doc, quotes = quotes_of(nlp, text)
+    assert [(seg_texts(doc, q), mention(doc, q)) for q in quotes] == [
+        (["We are refugees,", "We are not terrorists."], "Ms. Alawee"),
+        (["The attack that happened today is the work of criminals."], "Mr. Zahed")]
+
+
+def test_a_title_in_the_credit_does_not_break_the_quote(nlp):
+    """A quoted programme name in `said on ABC's “This Week”` is no quote of its own, and the
+    quotation after the credit continues the first one."""
+    text = ("\u201cWe are not winning, but it is too soon to say that we are doing everything we "
+            "need to do,\u201d Clinton said on ABC\u2019s \u201cThis Week\u201d on Sunday. \u201cI "
+            "think that is what we will hear from the president.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote)[1] == "I think that is what we will hear from the president."
+    assert mention(doc, quote) == "Clinton"
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 

@@ -476,7 +476,8 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
     span = _tokens_between(doc, close_at, close_at + len(window))
     if span is None:
         return None
-    new_sentence = content_end in ".?!" and window.lstrip()[:1].isupper()
+    # (past the second character of a `''` closing mark)
+    new_sentence = content_end in ".?!" and window.lstrip(" '\u2019")[:1].isupper()
     for token in span[:16]:
         if _according_source(token) is not None:
             return token  # `“...,” according to CNN.`
@@ -484,6 +485,8 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
             if new_sentence and any(c.dep_ in {"ccomp", "xcomp"} and c.i > token.i
                                     for c in token.children):
                 return None  # `“... you.” She says they will ...`: the next sentence's own report
+            if new_sentence and _opens_a_quotation(token):
+                return None  # `“...” Mr. Zahed said: “...”`: the next quotation's credit
             return token
     if content_end == "," or (content_end in {"?", "!"} and (
             len(span) <= 4 or _is_learned_cue(span.root, lexicon()))):
@@ -491,6 +494,17 @@ def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
         return _attributing_verb(span)
     return None
 
+
+
+def _opens_a_quotation(cue: Token) -> bool:
+    """A cue that ends at a colon, perhaps after its speaker or a short phrase (`said:`, `said Mr.
+    Zahed:`, `said in a statement:`): it introduces what follows."""
+    for token in cue.doc[cue.i + 1:cue.i + 6]:
+        if token.text == ":":
+            return True
+        if token.is_punct or token.pos_ not in {"PROPN", "DET", "NOUN", "ADP", "ADV", "PRON"}:
+            return False
+    return False
 
 
 def _cue_after_with_speaker(doc: Doc, close_at: int, content_end: str) -> bool:
@@ -621,6 +635,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 continue
         if cue is None:
             governed = _governing_cue(doc, *segments[0])
+            if governed and _in_credit_of(quotes[-1] if quotes else None, governed[0]):
+                continue  # `“...,” Clinton said on ABC’s “This Week”.`: a title in the credit
             if governed and _sentence_prefix(doc, open_at):
                 cue, below = governed
                 kind = "partial"
@@ -683,6 +699,13 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
         return root
     # `Mr. Daniloff, now 81 and retired in Cambridge, said`: the parse's root is the apposition's
     return next((t for t in span if t.pos_ in {"PROPN", "PRON"} and t.dep_ != "compound"), None)
+
+
+def _in_credit_of(previous: dict | None, cue: Token) -> bool:
+    """Is `cue` the credit after the previous quotation (`“...,” Clinton said`)?"""
+    return bool(previous and previous["cue"] and previous["kind"] == "direct"
+                and previous["segments"][-1][1] < previous["cue"]["span"][0] <= cue.idx
+                < previous["cue"]["span"][1])
 
 
 def _continues(previous: dict) -> bool:
