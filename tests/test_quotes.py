@@ -176,6 +176,26 @@ def test_a_title_in_the_credit_does_not_break_the_quote(nlp):
     assert mention(doc, quote) == "Clinton"
 
 
+def test_a_quotation_that_finishes_a_sentence_broken_by_its_credit(nlp):
+    """`An economic downturn, he said, “could be ...”`: the report starts at the sentence's first
+    word (a partial quote whose clause runs from there through the quotation)."""
+    text = ("An economic downturn, he said, \u201ccould be a good time to borrow and pay off "
+            "debt.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial"
+    assert seg_texts(doc, quote) == ["could be a good time to borrow and pay off debt."]
+    start, end = quote["clause"]
+    assert doc.text[start:end].startswith("An economic downturn, he said,")
+    assert mention(doc, quote) == "he"
+
+
+def test_a_capitalised_quotation_after_a_fronted_phrase_stays_direct(nlp):
+    """`Of the scrutiny, he said, "It's a little much."`: a new sentence inside the marks."""
+    doc, quotes = quotes_of(nlp, 'Of the scrutiny, he said, "It\'s a little much, really."')
+    assert only(quotes)["kind"] == "direct"
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 

@@ -608,6 +608,9 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             found = None  # `... but added, “...,” Pence said.`: the credit after names the speaker
         if found:
             cue, through = found
+            fronted = _fronted_phrase(doc, cue, open_at)
+            if fronted is not None:  # `An economic downturn, he said, “could be a good time ...”`
+                kind, clause = "partial", (fronted, close_at)
         else:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
             if cue is not None:
@@ -706,6 +709,21 @@ def _in_credit_of(previous: dict | None, cue: Token) -> bool:
     return bool(previous and previous["cue"] and previous["kind"] == "direct"
                 and previous["segments"][-1][1] < previous["cue"]["span"][0] <= cue.idx
                 < previous["cue"]["span"][1])
+
+
+def _fronted_phrase(doc: Doc, cue: Token, open_at: int) -> int | None:
+    """Where the words that a parenthetical credit interrupts begin, if a quotation continues
+    them: `Evaluating the candidates ..., Stevens said, "is like looking at ..."`. The quoted
+    words finish that sentence, so the report starts at the sentence's first word."""
+    subject = _subject(cue)
+    text = doc_text(doc)
+    if subject is None or not text[open_at:open_at + 1].islower():
+        return None
+    first = min(subject.left_edge.i, cue.i)
+    start = cue.sent.start
+    if first <= start or doc[first - 1].text != ",":
+        return None
+    return doc[start].idx
 
 
 def _continues(previous: dict) -> bool:
