@@ -196,6 +196,17 @@ def test_a_capitalised_quotation_after_a_fronted_phrase_stays_direct(nlp):
     assert only(quotes)["kind"] == "direct"
 
 
+def test_a_quoted_question_after_asked_has_no_named_speaker(nlp):
+    """`Asked whether X “...,” 75 percent said yes`: the quotation is the pollster's question;
+    the people who answered did not say it."""
+    text = ("Asked whether Clinton \u201chas the integrity to serve effectively as president,\u201d "
+            "75 percent of Democrats said yes.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "Asked"
+    assert quote["speaker"]["mention"] is None
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 

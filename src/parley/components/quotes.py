@@ -268,6 +268,9 @@ def _passive(verb: Token) -> bool:
     clause (`Asked whether ..., Johnson said`)."""
     if any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
         return True
+    if verb.tag_ == "VBD" and verb.dep_ == "advcl" and verb.i == verb.sent.start:
+        # (`Asked whether ...` opening the sentence, tagged as a past tense without a subject)
+        return not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
     return verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(c.dep_ == "aux" for c in verb.children)
 
 
@@ -613,7 +616,11 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 kind, clause = "partial", (fronted, close_at)
         else:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
-            if cue is not None:
+            if cue is not None and _asked_before(doc, segments[0], open_at) is not None:
+                # `Asked whether Clinton “has the integrity ...,” 75 percent said yes`: the
+                # quotation is the question, put by someone the text does not name
+                cue, kind = _asked_before(doc, segments[0], open_at), "partial"
+            elif cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
                 between = doc_text(doc)[close_at:nxt[0][0] - 1] if nxt else ""
@@ -702,6 +709,15 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
         return root
     # `Mr. Daniloff, now 81 and retired in Cambridge, said`: the parse's root is the apposition's
     return next((t for t in span if t.pos_ in {"PROPN", "PRON"} and t.dep_ != "compound"), None)
+
+
+def _asked_before(doc: Doc, segment: list[int], open_at: int) -> Token | None:
+    """The `Asked` opening the sentence whose question the quoted words are."""
+    governed = _governing_cue(doc, *segment)
+    if governed is None:
+        return None
+    cue = governed[0]
+    return cue if cue.lemma_ == "ask" and cue.idx < open_at and _passive(cue) else None
 
 
 def _in_credit_of(previous: dict | None, cue: Token) -> bool:
