@@ -438,6 +438,18 @@ def test_exact_span_normalisation_strips_marks_per_segment():
     assert _normal(text, [(clause, len(text))]) == _normal(text, [(clause + 6, len(text) - 2)])
 
 
+def test_exact_span_normalisation_reads_a_quotation_split_per_sentence_as_one_run():
+    """Gold content annotated one span per sentence (`“A.` `B.”`) is the same run of tokens as a
+    quote predicted whole; spans with words between them stay apart."""
+    from parley.evaluation.polnear import _normal
+
+    text = "\u201cThe road is open. We will drive.\u201d"
+    stop = text.index(".") + 1
+    per_sentence = [(0, stop), (stop + 1, len(text))]  # `“The road is open.` `We will drive.”`
+    whole = [(1, len(text) - 1)]
+    assert _normal(text, per_sentence) == _normal(text, whole) == "the road is open. we will drive"
+
+
 def test_double_apostrophe_quote_continues_after_cue_sentence(nlp):
     """`''A,'' he said. ''B.''` (two apostrophes as the mark) is one quote, as with `"`."""
     doc, quotes = quotes_of(nlp, "The council met late. ''Bridges are costly,'' he said. ''In this "

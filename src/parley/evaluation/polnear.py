@@ -104,7 +104,7 @@ def _normal(text: str, spans) -> str:
     stripping only the outer ends left `a,” “b` against `a, b` (every multi-segment direct quote
     missed exactly, and so did every `that “...”` clause, whose mark was left behind `that`)."""
     parts = []
-    for s, e in sorted(spans):
+    for s, e in _joined(text, spans):
         part = re.sub(r"\s+", " ", text[s:e]).strip(EDGE)
         part = re.sub(r"^that\s+", "", part, flags=re.I).strip(EDGE)
         if part:
@@ -218,6 +218,20 @@ def evaluate(documents, nlp, threshold: float = 0.8) -> dict:
         "predicted_kinds_precision": {k: {**v, "precision": round(v["correct"] / v["pred"], 4)}
                                       for k, v in sorted(kinds.items())},
     }
+
+
+def _joined(text: str, spans) -> list[tuple[int, int]]:
+    """Spans in text order, those with only whitespace between them made one. PolNeAR's
+    annotators sometimes split a content into one span per sentence (`“A.` `B.` `C.”`); as
+    tokens, which is how span taggers such as CofeNet are scored, that is one run `A. B. C.`, and
+    stripping each piece's final stop apart would miss every such quote predicted whole."""
+    joined: list[list[int]] = []
+    for start, end in sorted(spans):
+        if joined and not text[joined[-1][1]:start].strip():
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return [(start, end) for start, end in joined]
 
 
 def _exact_roles(text: str, predicted: list[dict], gold: list[Attribution], roles: dict) -> None:
