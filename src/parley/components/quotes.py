@@ -306,8 +306,10 @@ def _name_span(subject: Token) -> tuple[int, int] | None:
 
 def _mention_span(subject: Token) -> tuple[int, int]:
     """Character span of the speaker mention as written: the noun phrase with its titles
-    (`Mr.`, `Rep.`), descriptors (`a source close to ...`) and apposition (`Kaja Kallas, the EU
-    foreign policy chief`), but not a relative clause."""
+    (`Mr.`, `Rep.`), descriptors (`a source close to ...`), apposition (`Kaja Kallas, the EU
+    foreign policy chief`) and a relative or participle clause that says who it is (`Dorothy
+    Poynter, who grew up with Ali`, `a poll released Monday`), as PolNeAR's Source spans keep
+    them (exact source F1 on train 0.650 -> 0.654, +9 headline matches)."""
     doc = subject.doc
     left = subject.i
     for child in subject.lefts:
@@ -315,7 +317,7 @@ def _mention_span(subject: Token) -> tuple[int, int]:
             left = min(left, child.left_edge.i)
     right = subject.i
     for child in subject.rights:
-        if child.dep_ in DESCRIPTOR_DEPS or child.dep_ == "appos":
+        if child.dep_ in DESCRIPTOR_DEPS or child.dep_ in {"appos", "relcl", "acl"}:
             right = max(right, child.right_edge.i)
         elif child.dep_ == "punct" and child.text in {",", "(", ")"}:
             continue
