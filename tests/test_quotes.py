@@ -207,6 +207,16 @@ def test_a_quoted_question_after_asked_has_no_named_speaker(nlp):
     assert quote["speaker"]["mention"] is None
 
 
+def test_a_coordinated_speaker_is_one_mention_named_by_the_registry(nlp):
+    """`Zelenskyy and Macron said ...`: the mention holds both names (as PolNeAR's Sources do),
+    and a name the tagger took for a common noun is still named when the registry knows it."""
+    doc, quotes = quotes_of(nlp, "Zelenskyy and Macron said that the talks would resume in "
+                                 "Geneva next week.")
+    speaker = only(quotes)["speaker"]
+    assert mention(doc, only(quotes)) == "Zelenskyy and Macron"
+    assert speaker["anonymity"] == "named" and speaker["actor"] == "volodymyr-zelenskyy"
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 
