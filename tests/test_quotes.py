@@ -218,9 +218,9 @@ def test_a_coordinated_speaker_is_one_mention_named_by_the_registry(nlp):
 
 
 def test_the_cue_keeps_the_adverb_right_before_its_verb(nlp):
-    """`has also said`: PolNeAR's Cue holds the adverb on the verb; a farther one stays out."""
-    doc, quotes = quotes_of(nlp, "The minister has also said that the harbour will stay open.")
-    assert only(quotes)["cue"]["text"] == "has also said"
+    """`also said`: PolNeAR's Cue holds the adverb on the verb; a farther one stays out."""
+    doc, quotes = quotes_of(nlp, "The minister also said that the harbour will stay open.")
+    assert only(quotes)["cue"]["text"] == "also said"
     doc, quotes = quotes_of(nlp, "Yesterday the minister said that the harbour will stay open.")
     assert only(quotes)["cue"]["text"] == "said"
 
