@@ -225,6 +225,15 @@ def test_the_cue_keeps_the_adverb_right_before_its_verb(nlp):
     assert only(quotes)["cue"]["text"] == "said"
 
 
+def test_a_cue_in_the_next_sentence_does_not_take_a_quotation_its_own_sentence_reports(nlp):
+    """`Clinton says A and “B.” The race goes on.`: `says` reports B, not `goes on`."""
+    text = ("Hillary Clinton says rival Bernie Sanders accepted donations from Wall Street and "
+            "\u201cthere is nothing wrong with that.\u201d The race goes on.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["cue"]["text"] == "says" and mention(doc, quote) == "Hillary Clinton"
+
+
 # --- partial, indirect ------------------------------------------------------------------------
 
 

@@ -625,6 +625,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 kind, clause = "partial", (fronted, close_at)
         else:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
+            if cue is not None and _reported_before(doc, segments[0], open_at, cue):
+                cue = None  # `Clinton says A and “B.” The race goes on.`: says reports B
             if cue is not None and _asked_before(doc, segments[0], open_at) is not None:
                 # `Asked whether Clinton “has the integrity ...,” 75 percent said yes`: the
                 # quotation is the question, put by someone the text does not name
@@ -718,6 +720,14 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
         return root
     # `Mr. Daniloff, now 81 and retired in Cambridge, said`: the parse's root is the apposition's
     return next((t for t in span if t.pos_ in {"PROPN", "PRON"} and t.dep_ != "compound"), None)
+
+
+def _reported_before(doc: Doc, segment: list[int], open_at: int, cue_after: Token) -> bool:
+    """Does a cue earlier in the quotation's own sentence report it, where the cue found after
+    the closing mark stands in the next sentence?"""
+    governed = _governing_cue(doc, *segment)
+    return (governed is not None and governed[0].idx < open_at
+            and cue_after.sent.start != governed[0].sent.start)
 
 
 def _asked_before(doc: Doc, segment: list[int], open_at: int) -> Token | None:
