@@ -217,6 +217,13 @@ def test_a_coordinated_speaker_is_one_mention_named_by_the_registry(nlp):
     assert speaker["anonymity"] == "named" and speaker["actor"] == "volodymyr-zelenskyy"
 
 
+def test_the_cue_keeps_the_verb_that_governs_it(nlp):
+    """`is expected to announce`: PolNeAR's Cue holds the verb chain, not `to announce` alone."""
+    doc, quotes = quotes_of(nlp, "The minister is expected to announce that the harbour will stay "
+                                 "open.")
+    assert only(quotes)["cue"]["text"] == "is expected to announce"
+
+
 def test_the_cue_keeps_the_adverb_right_before_its_verb(nlp):
     """`also said`: PolNeAR's Cue holds the adverb on the verb; a farther one stays out."""
     doc, quotes = quotes_of(nlp, "The minister also said that the harbour will stay open.")
@@ -631,7 +638,7 @@ def test_a_reported_clause_runs_on_to_the_end_of_its_quotation(nlp):
     text = ("The senator kept saying that foreigners \"look at us and laugh. We have got to get "
             "our act together.\" Then he left.")
     doc, quotes = quotes_of(nlp, text)
-    saying = next(q for q in quotes if q["cue"] and q["cue"]["text"] == "saying")
+    saying = next(q for q in quotes if q["cue"] and q["cue"]["text"] == "kept saying")
     assert seg_texts(doc, saying)[-1].endswith("our act together.\"")
 
 
