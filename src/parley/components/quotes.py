@@ -330,7 +330,7 @@ def _mention_span(subject: Token) -> tuple[int, int]:
     for child in subject.rights:
         if child.dep_ in DESCRIPTOR_DEPS or child.dep_ in {"appos", "relcl", "acl", "conj"}:
             right = max(right, child.right_edge.i)
-        elif child.dep_ == "punct" and child.text in {",", "(", ")"} or child.dep_ == "cc":
+        elif (child.dep_ == "punct" and child.text in {",", "(", ")"}) or child.dep_ == "cc":
             continue
         else:
             break
@@ -633,10 +633,11 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
             if cue is not None and _reported_before(doc, segments[0], open_at, cue):
                 cue = None  # `Clinton says A and “B.” The race goes on.`: says reports B
-            if cue is not None and _asked_before(doc, segments[0], open_at) is not None:
+            asked = _asked_before(doc, segments[0], open_at) if cue is not None else None
+            if asked is not None:
                 # `Asked whether Clinton “has the integrity ...,” 75 percent said yes`: the
                 # quotation is the question, put by someone the text does not name
-                cue, kind = _asked_before(doc, segments[0], open_at), "partial"
+                cue, kind = asked, "partial"
             elif cue is not None:
                 # a split quote: `"...," he said, "..."` (one speaker, two segments)
                 nxt = groups[index + 1] if index + 1 < len(groups) else None
