@@ -532,6 +532,38 @@ def test_the_pattern_gate_never_changes_what_is_found():
     assert gated_rules <= seen, sorted(gated_rules - seen)
 
 
+TIME_WORDS = ["January", "May", "Monday", "3", "2025", "'09", "mid-2014", "the", "last", "next",
+              "year", "years", "week", "quarter", "third", "ago", "later", "two", "a", "few",
+              "every", "day", "today", "night", "morning", "spring", "of", "in", "since", "at",
+              "noon", "9", "p.m.", "14:30", "GMT", "Christmas", "Day", "recent", "now", "the past",
+              "x" * 30, "filler", ",", ".", "-", "\u2019s"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TIME_WORDS),
+                          st.sampled_from([" ", "  ", "\n", "\n\n", " " * 3, "\t", "     "])),
+                max_size=60))
+def test_the_windowed_scan_finds_what_the_whole_scan_finds(pieces):
+    """Texts of time words with one to five spaces, tabs or newlines between them, far apart or
+    close: the windows (and the whole-text fallback past three spaces) change nothing."""
+    from parley.components.times import find_candidates
+
+    text = "".join(word + space for word, space in pieces)
+    assert [(s, e, r) for s, e, r, _ in find_candidates(text)] == \
+        [(s, e, r) for s, e, r, _ in find_candidates(text, gate=False)]
+
+
+def test_a_text_with_wide_whitespace_is_scanned_whole():
+    """`January` and `5` three hundred spaces apart are still one date to the whole-text scan;
+    the windowed scan must not see less."""
+    from parley.components.times import find_candidates
+
+    text = "They met on January" + " " * 300 + "5 and left two years ago."
+    found = [(s, e, r) for s, e, r, _ in find_candidates(text)]
+    assert found == [(s, e, r) for s, e, r, _ in find_candidates(text, gate=False)]
+    assert found[0][2] == "month_day_year"
+
+
 def test_every_match_holds_a_word_its_pattern_needs():
     """What the windowed scan relies on: a match holds one of its pattern's `needs`."""
     from parley.components.times import lexicon
