@@ -536,7 +536,7 @@ TIME_WORDS = ["January", "May", "Monday", "3", "2025", "'09", "mid-2014", "the",
               "year", "years", "week", "quarter", "third", "ago", "later", "two", "a", "few",
               "every", "day", "today", "night", "morning", "spring", "of", "in", "since", "at",
               "noon", "9", "p.m.", "14:30", "GMT", "Christmas", "Day", "recent", "now", "the past",
-              "x" * 30, "filler", ",", ".", "-", "\u2019s"]
+              "x" * 30, "filler", ",", ".", "-", "\u2019s", "\u0130stanbul"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -562,6 +562,17 @@ def test_a_text_with_wide_whitespace_is_scanned_whole():
     found = [(s, e, r) for s, e, r, _ in find_candidates(text)]
     assert found == [(s, e, r) for s, e, r, _ in find_candidates(text, gate=False)]
     assert found[0][2] == "month_day_year"
+
+
+def test_a_text_whose_lowercase_is_longer_is_scanned_whole():
+    """"İ".lower() is two characters: windows found in the lowercased text would point past the
+    words they were found around."""
+    from parley.components.times import find_candidates
+
+    text = "\u0130" * 200 + " They left two years ago." + " word" * 300
+    found = [(s, e, r) for s, e, r, _ in find_candidates(text)]
+    assert found == [(s, e, r) for s, e, r, _ in find_candidates(text, gate=False)]
+    assert text[found[0][0]:found[0][1]] == "two years ago"
 
 
 def test_every_match_holds_a_word_its_pattern_needs():

@@ -166,7 +166,8 @@ def find_candidates(text: str, gate: bool = True) -> list[tuple[int, int, str, r
     of whitespace (the same result as scanning the whole text, `gate=False`, checked by tests)."""
     found = []
     lower = text.lower()
-    gate = gate and WIDE_SPACE.search(text) is None
+    # (where lowercasing changes the length, as "İ" does, its offsets are not the text's)
+    gate = gate and len(lower) == len(text) and WIDE_SPACE.search(text) is None
     for rule, regex, needs, cased_needs in lexicon()["patterns"]:
         if gate and needs:
             spans = _need_windows(text if cased_needs else lower, needs)
