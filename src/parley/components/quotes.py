@@ -33,11 +33,11 @@ NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NOMINAL_POS = {"NOUN", "PROPN", "PRON"}
 TIME_ENTITY_TYPES = {"DATE", "TIME"}  # never a speaker (`said this week`)
-# Clauses the parser may hang on a speaker's name (`“...,” Ana Ruiz, who ..., barked`): never
-# part of the speaker mention.
+# Clauses the parser may hang on the left of a speaker's name: never part of the speaker
+# mention (on the right, a relative or participle clause is: see `_mention_span`).
 CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "csubj", "nsubj", "relcl", "acl"}
 # Right-hand dependents of a subject that describe it ("a source close to Trump", "a source with
-# knowledge of the matter") rather than extend it (appositions, relative clauses).
+# knowledge of the matter"); `_mention_span` also keeps appositions, clauses and conjuncts.
 DESCRIPTOR_DEPS = {"prep", "amod", "compound", "pobj", "advmod", "nummod", "poss", "case"}
 CONTENT_TRIM = " \t\n.,;:—–-"
 CONTENT_KEEP_END = ".,!?;:…"
@@ -631,9 +631,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 kind, clause = "partial", (fronted, close_at)
         else:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
-            if cue is not None and _reported_before(doc, segments[0], open_at, cue):
+            governed = _governing_cue(doc, *segments[0]) if cue is not None else None
+            if cue is not None and _reported_before(governed, open_at, cue):
                 cue = None  # `Clinton says A and “B.” The race goes on.`: says reports B
-            asked = _asked_before(doc, segments[0], open_at) if cue is not None else None
+            asked = _asked_before(governed, open_at) if cue is not None else None
             if asked is not None:
                 # `Asked whether Clinton “has the integrity ...,” 75 percent said yes`: the
                 # quotation is the question, put by someone the text does not name
@@ -729,17 +730,17 @@ def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
     return next((t for t in span if t.pos_ in {"PROPN", "PRON"} and t.dep_ != "compound"), None)
 
 
-def _reported_before(doc: Doc, segment: list[int], open_at: int, cue_after: Token) -> bool:
-    """Does a cue earlier in the quotation's own sentence report it, where the cue found after
-    the closing mark stands in the next sentence?"""
-    governed = _governing_cue(doc, *segment)
+def _reported_before(governed: tuple[Token, Token | None] | None, open_at: int,
+                     cue_after: Token) -> bool:
+    """Does a cue earlier in the quotation's own sentence (`governed`, from `_governing_cue`)
+    report it, where the cue found after the closing mark stands in the next sentence?"""
     return (governed is not None and governed[0].idx < open_at
             and cue_after.sent.start != governed[0].sent.start)
 
 
-def _asked_before(doc: Doc, segment: list[int], open_at: int) -> Token | None:
-    """The `Asked` opening the sentence whose question the quoted words are."""
-    governed = _governing_cue(doc, *segment)
+def _asked_before(governed: tuple[Token, Token | None] | None, open_at: int) -> Token | None:
+    """The `Asked` opening the sentence whose question the quoted words are (`governed`: the
+    quotation's governing cue)."""
     if governed is None:
         return None
     cue = governed[0]
