@@ -43,6 +43,7 @@ def settings() -> dict[str, frozenset]:
     data = quote_data.quotes_yaml()
     found = {key: frozenset(values) for key, values in data["learned_layer"].items()}
     found["modals"] = frozenset(data["polnear_cues"]["hypothetical_aux"])
+    found["evidential_verbs"] = frozenset(data["polnear_cues"]["evidential_verbs"])
     return found
 
 
@@ -118,7 +119,7 @@ def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[
     found = []
     for i in numpy.flatnonzero(wanted).tolist():
         word = doc[i]  # Token objects only for the words of the wanted parts of speech
-        if word.is_stop and word.pos_ != "VERB":
+        if word.is_stop and word.pos_ != "VERB" or word.lemma_.lower() in config["evidential_verbs"]:
             continue
         if word.pos_ in config["seen_lemmas_only"] and _prior(word.lemma_.lower(), word.pos_) == "unseen":
             continue

@@ -473,7 +473,8 @@ def tune_cues(nlp, grid, every: int = 12) -> list[dict]:
         for low, strong, complement in grid:
             quotes.lexicon.cache_clear()
             lex = quotes.lexicon()
-            lex["learned_cues"] = quotes.learned_cues(lex["learned_min_count"], low)
+            lex["learned_cues"] = quotes.learned_cues(lex["learned_min_count"], low,
+                                                      evidential_verbs=lex["evidential_verbs"])
             lex["learned_strong"], lex["complement_precision"] = strong, complement
             result = evaluate(documents, Parsed(parsed, quotes.find_quotes))
             rows.append({"min_precision": low, "strong_precision": strong,
