@@ -65,6 +65,7 @@ def lexicon() -> dict:
         "min_cued_words": int(data["min_cued_words"]),
         "learned_cues": learned_cues(**data["polnear_cues"]),
         "learned_min_count": int(data["polnear_cues"]["min_count"]),
+        "evidential_verbs": frozenset(data["polnear_cues"]["evidential_verbs"]),
         "learned_nouns": learned_cues(data["polnear_cues"]["min_count"],
                                       data["polnear_cues"]["noun_precision"], "NOUN"),
         "learned_strong": float(data["polnear_cues"]["strong_precision"]),
@@ -74,13 +75,16 @@ def lexicon() -> dict:
     }
 
 
-def learned_cues(min_count: int, min_precision: float, pos: str = "VERB", **_thresholds) -> dict[str, float]:
+def learned_cues(min_count: int, min_precision: float, pos: str = "VERB",
+                 evidential_verbs: tuple = (), **_thresholds) -> dict[str, float]:
     """Verb lemmas learned from PolNeAR train (`data/quotes_cues_polnear.tsv`): lemma -> the share
     of its tokens that were gold attribution cues there, for lemmas seen as a cue `min_count`
-    times with at least `min_precision`. They widen indirect speech only (a clausal complement
-    still required); below `strong_precision` they need a `that` clause, like the weak cues."""
+    times with at least `min_precision`, evidential hedges (`seem`) left out. They widen indirect
+    speech only (a clausal complement still required); below `strong_precision` they need a
+    `that` clause, like the weak cues."""
     return {lemma: precision for (lemma, tag), (count, precision) in quote_data.cue_rates().items()
-            if tag == pos and count >= int(min_count) and precision >= min_precision}
+            if tag == pos and count >= int(min_count) and precision >= min_precision
+            and lemma not in evidential_verbs}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,6 +259,10 @@ def _subject(verb: Token) -> Token | None:
                     reported = reported.head  # (`said A will have to choose ..., saying`)
                 if reported.dep_ == "ccomp" and verb.i > reported.i:
                     verb = reported
+            if (verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_cue_verb(verb)
+                    and _is_cue_verb(verb.head.head)):
+                verb = verb.head  # `X said it was early but added, “...”`: the parser joined
+                # `added` to the reported clause; it shares the reporting verb's subject
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
             verb = verb.head.head
@@ -473,6 +481,9 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
         if (token.i == span[-1].i - 1 and span[-1].text == "," and token.pos_ == "VERB"
                 and token.tag_ in {"VBD", "VBZ", "VBP"} and _subject(token) is not None):
             return token, para_start + len(stripped)  # `He then ... and joked, “...”`
+        if (token.pos_ == "VERB" and any(c.dep_ == "ccomp" and c.idx > open_at for c in token.children)
+                and _subject(token) is not None):
+            return token, para_start + len(stripped)  # `X proclaimed at a press conference, “...”`
     return None
 
 
@@ -621,9 +632,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
         found = _cue_before(doc, open_at, all_spans)
         # the quotation's own last mark, past a nested quotation's (`... 'a flight to quality,' "`)
         last = doc_text(doc)[segments[-1][0]:segments[-1][1]].rstrip(" '\u2019\u201d\"")[-1:]
-        if found and _subject(found[0]) is None and group[-1][2] and _cue_after_with_speaker(
-                doc, close_at, last):
-            found = None  # `... but added, “...,” Pence said.`: the credit after names the speaker
+        if (found and not any(c.dep_ in SUBJECT_DEPS for c in found[0].children)
+                and group[-1][2] and _cue_after_with_speaker(doc, close_at, last)):
+            found = None  # `... but added, “...,” Pence said.`: the credit after names the
+            # speaker, where the cue before has no subject of its own (none, or a coordinated verb's)
         if found:
             cue, through = found
             fronted = _fronted_phrase(doc, cue, open_at)
