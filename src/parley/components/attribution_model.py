@@ -119,8 +119,8 @@ def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[
     found = []
     for i in numpy.flatnonzero(wanted).tolist():
         word = doc[i]  # Token objects only for the words of the wanted parts of speech
-        if word.is_stop and word.pos_ != "VERB" or word.lemma_.lower() in config["evidential_verbs"]:
-            continue
+        if (word.is_stop and word.pos_ != "VERB") or word.lemma_.lower() in config["evidential_verbs"]:
+            continue  # (an evidential hedge quotes nobody: `seemed a preview of ...`)
         if word.pos_ in config["seen_lemmas_only"] and _prior(word.lemma_.lower(), word.pos_) == "unseen":
             continue
         rights = []
