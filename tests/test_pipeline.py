@@ -1,6 +1,10 @@
 """The pipeline: paragraph breaks are hard boundaries; every analysis conforms to the contract."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from parley.analysis import analyse, validation_errors
+from parley.pipeline import parse_view
 from parley.reading import Article
 
 
@@ -84,9 +88,39 @@ def test_docs_leave_the_pipeline_without_the_tensor(nlp):
 
 def test_the_stages_text_is_the_input_exactly(nlp):
     """The tokenizer seeds the stages' cached text with its input (spaCy keeps every character),
-    so the first stage need not rebuild it from the tokens."""
+    so the first stage need not rebuild it from the tokens. (Markdown marks are the one
+    difference: see the next tests.)"""
     from parley.components import TEXT_KEY, doc_text
 
     text = "Talks  resumed\n\n\u201cWe are  ready,\u201d\tshe said.  \n"
     doc = nlp.make_doc(text)
     assert doc.user_data[TEXT_KEY] == text == doc.text == doc_text(doc)
+
+
+def test_markdown_emphasis_is_blanked_for_the_parse_and_offsets_stay():
+    text = "## Talks\n- **Maria Lopez** **said:** *“We are ready.”* A f*** up, 3 * 4."
+    view = parse_view(text)
+    assert len(view) == len(text)
+    assert view == "   Talks\n-   Maria Lopez     said:    “We are ready.”  A f*** up, 3 * 4."
+
+
+def test_a_speaker_in_markdown_bold_is_still_the_speaker(nlp):
+    """White House readouts bold the speaker and the cue (`**President Trump** **said**`);
+    with the marks in the parse, the verb had no subject and the quote no speaker."""
+    text = ("- **Foreign Minister Maria Lopez** **described** **the second round of talks:** "
+            "“We agreed on a prisoner exchange and we will meet again in Geneva next month.”")
+    analysis = next(analyse([Article(id="md", text=text, date="2025-08-17")], nlp))[1]
+    assert validation_errors(analysis) == []
+    direct = [q for q in analysis["quotes"] if q["kind"] == "direct"]
+    assert len(direct) == 1
+    start, end = direct[0]["speaker"]["mention"]
+    assert "Maria Lopez" in text[start:end]
+    start, end = direct[0]["cue"]["span"]
+    assert direct[0]["cue"]["text"] == text[start:end]  # the article's text, marks included
+
+
+@given(st.text(alphabet=st.sampled_from("ab *#_\n“”."), max_size=60))
+def test_the_parse_view_only_ever_blanks_markup_characters(text):
+    view = parse_view(text)
+    assert len(view) == len(text)
+    assert all(v == t or (t in "*#" and v == " ") for v, t in zip(view, text))

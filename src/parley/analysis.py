@@ -49,9 +49,23 @@ def build_analysis(article: Article, doc: Doc) -> dict:
     for name in STAGE_ATTRIBUTES:
         analysis[name] = list(getattr(doc._, name) or [])
     analysis["warnings"] = list(article.warnings) + list(doc._.stage_warnings or [])
+    _quote_the_article(analysis)
     if os.environ.get("PARLEY_VALIDATE") == "1":
         _raise_if_invalid(analysis)
     return analysis
+
+
+def _quote_the_article(analysis: dict) -> None:
+    """Set the text of every span that carries one from the article's text. The stages read
+    the parse view (`pipeline.parse_view`: Markdown marks blanked, offsets unchanged), so a span
+    such as `Monday** morning` would otherwise say `Monday   morning`."""
+    text = analysis["article"]["text"]
+    for quote in analysis["quotes"]:
+        if quote.get("cue"):
+            quote["cue"]["text"] = text[slice(*quote["cue"]["span"])]
+    for kind in ("times", "places"):
+        for item in analysis[kind]:
+            item["text"] = text[slice(*item["span"])]
 
 
 class ContractViolation(AssertionError):
