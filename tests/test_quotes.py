@@ -964,6 +964,10 @@ def test_a_dash_credit_on_the_line_after_the_quotation(nlp):
     # the parser joins `added` to the reported clause; it shares the reporting verb's subject
     ("The minister said it was too early to sign the deal but added, "
      "\"We are close to an agreement on the grain corridor.\"", "added", "The minister"),
+    # the verb nearest the colon heads a wh-clause, the topic: its subject `what` spoke nothing
+    ("Foreign Minister Maria Lopez explained what had changed since the first round: "
+     "\u201cWe now have a map that both sides accept.\u201d", "explained",
+     "Foreign Minister Maria Lopez"),
 ])
 def test_a_cue_before_the_parser_misplaces_keeps_its_speaker(nlp, text, cue, speaker):
     doc, quotes = quotes_of(nlp, text)

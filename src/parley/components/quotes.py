@@ -476,7 +476,7 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
         if token.dep_ == "amod":
             continue  # `told the Post in a written statement,`: an adjective, not the cue
         if _is_cue_verb(token) or (stripped[-1] == ":" and token.pos_ == "VERB"
-                                   and _subject(token) is not None) or _according_source(token):
+                                   and _named_subject(token)) or _according_source(token):
             return token, para_start + len(stripped)
         if (token.i == span[-1].i - 1 and span[-1].text == "," and token.pos_ == "VERB"
                 and token.tag_ in {"VBD", "VBZ", "VBP"} and _subject(token) is not None):
@@ -485,6 +485,13 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
                 and _subject(token) is not None):
             return token, para_start + len(stripped)  # `X proclaimed at a press conference, “...”`
     return None
+
+
+def _named_subject(verb: Token) -> bool:
+    """Does the verb have a speaker that is no wh-word? `X explained what has surprised him:
+    “...”`: `surprised` is X's topic, its subject `what` no speaker; the scan goes on to X's verb."""
+    subject = _subject(verb)
+    return subject is not None and subject.tag_ not in {"WP", "WDT"}
 
 
 def _cue_after(doc: Doc, close_at: int, content_end: str) -> Token | None:
