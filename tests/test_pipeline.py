@@ -22,6 +22,19 @@ def test_entities_never_cross_a_paragraph_break(nlp):
     assert all("\n" not in ent.text for ent in doc.ents)
 
 
+def test_an_entity_ending_in_a_blank_line_keeps_only_its_words(nlp):
+    """The model may close an entity on the whitespace token after it (`the Black Sea` + `\n\n  `);
+    the place, actor or time built on it would then run into the next paragraph."""
+    from spacy.tokens import Span
+
+    from parley.components.paragraphs import split_entities_at_breaks
+
+    doc = nlp.make_doc("Talks on the Black Sea\n\n  Outcomes agreed")
+    doc.ents = [Span(doc, 2, 6, label="LOC")]  # the, Black, Sea, "\n\n  "
+    assert doc[5].is_space
+    assert [(e.text, e.label_) for e in split_entities_at_breaks(doc).ents] == [("the Black Sea", "LOC")]
+
+
 def test_components_are_registered_in_the_configured_order(nlp):
     names = nlp.pipe_names
     assert names.index("parley_paragraphs") < names.index("parser")

@@ -28,19 +28,24 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 @Language.component("parley_entity_boundaries")
 def split_entities_at_breaks(doc: Doc) -> Doc:
-    """Cut an entity that crosses a line break down to its first line."""
+    """Cut an entity that crosses a line break down to its first line, and drop whitespace
+    tokens at its edges (`the Black Sea` + `\n\n  ` before a bold line came out as one place)."""
     fixed = []
     changed = False
     for ent in doc.ents:
-        end = ent.end
-        for token in ent[:-1]:
+        start, end = ent.start, ent.end
+        for token in ent:
             if _is_break(token) or "\n" in token.whitespace_:
                 end = token.i if _is_break(token) else token.i + 1
                 break
-        if end != ent.end:
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if (start, end) != (ent.start, ent.end):
             changed = True
-            if end > ent.start:
-                fixed.append(Span(doc, ent.start, end, label=ent.label_))
+            if end > start:
+                fixed.append(Span(doc, start, end, label=ent.label_))
         else:
             fixed.append(ent)
     if changed:
