@@ -117,6 +117,15 @@ def test_markdown_emphasis_is_blanked_for_the_parse_and_offsets_stay():
     assert view == "   Talks\n-   Maria Lopez     said:    “We are ready.”  A f*** up, 3 * 4."
 
 
+def test_a_long_line_of_unpaired_asterisks_is_blanked_in_linear_time():
+    import time
+
+    text = "*a " * 20_000  # took 9 s when an emphasised run could be any length
+    started = time.perf_counter()
+    assert parse_view(text) == text
+    assert time.perf_counter() - started < 2
+
+
 def test_a_speaker_in_markdown_bold_is_still_the_speaker(nlp):
     """White House readouts bold the speaker and the cue (`**President Trump** **said**`);
     with the marks in the parse, the verb had no subject and the quote no speaker."""
