@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -274,7 +273,7 @@ def test_saved_predictions_are_found_by_text(tmp_path):
     prediction["quotes"].pop()
     saved = tmp_path / "analyses.jsonl"
     saved.write_text(json.dumps(prediction) + "\n", "utf-8")
-    golds, score = evaluate_dir(tmp_path / "gold", saved)
+    golds, (score,) = evaluate_dir(tmp_path / "gold", saved)
     assert [g["id"] for g in golds] == ["ruritania-test"]
     assert score.quotes_end_to_end.recall == 0.5 and score.acts.f1 == 1.0
     saved.write_text("", "utf-8")

@@ -21,12 +21,19 @@ def gold(
     predictions: Optional[Path] = typer.Option(
         None, "--predictions", help="Score saved `parley analyze` output (JSON/JSONL) instead of "
         "running the pipeline."),
+    floors: Optional[Path] = typer.Option(
+        None, "--floors", help="Check these per-article regression floors (YAML); exit 1 if an "
+        "article fell below one."),
+    raise_floors: Optional[Path] = typer.Option(
+        None, "--raise-floors", help="Raise the floors in this YAML file to today's scores "
+        "(never lowers one; adds new articles)."),
 ) -> None:
-    """The contract's scoring protocol (CONTRACT.md section 3) on the gold articles."""
+    """The contract's scoring protocol (CONTRACT.md section 3) on the gold articles: the micro
+    totals, then one row per article, per genre (micro) and the macro mean."""
     from rich.console import Console
-    from rich.table import Table
 
-    from .gold import GoldError, default_gold_dir, evaluate_dir, miss_line, rows
+    from . import floors as floor_rules
+    from .gold import GoldError, default_gold_dir, evaluate_dir, miss_line, total
 
     console, errors = Console(), Console(stderr=True)
     directory = directory or default_gold_dir()
@@ -34,25 +41,89 @@ def gold(
         errors.print(f"[red]error:[/] no gold folder at {directory}", highlight=False)
         raise typer.Exit(2)
     try:
-        golds, score = evaluate_dir(directory, predictions)
+        golds, scores = evaluate_dir(directory, predictions)
     except GoldError as error:
         errors.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
-    table = Table(title=f"parley eval gold: {len(golds)} article(s) in {directory}")
-    for column in ("metric", "P", "R", "F1 / share", "counts"):
-        table.add_column(column, justify="left" if column in ("metric", "counts") else "right",
-                         no_wrap=column in ("metric", "counts"))
-    for row in rows(score):
-        table.add_row(*row)
-    console.print(table)
+    score = total(scores)
+    console.print(_totals_table(score, f"parley eval gold: {len(golds)} article(s) in {directory}"))
+    console.print(_articles_table(golds, scores))
     if verbose:
         console.print(f"[bold]misses ({len(score.misses)})[/]: gold items not found, false positives")
         for miss in score.misses:
             console.print(miss_line(miss), highlight=False, markup=False, soft_wrap=True)
+    measured = {g["id"]: floor_rules.article_metrics(s) for g, s in zip(golds, scores)}
     if json_path:
         payload = {"gold_dir": str(directory), "articles": [g["id"] for g in golds],
-                   **score.as_dict(), "misses": score.misses}
+                   **score.as_dict(), "per_article": measured, "misses": score.misses}
         json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if raise_floors:
+        floor_rules.write_floors(
+            raise_floors, floor_rules.raised(floor_rules.load_floors(raise_floors), measured))
+        console.print(f"floors raised where scores rose: {raise_floors}")
+    if floors:
+        table = floor_rules.load_floors(floors)
+        for article in floor_rules.unfloored(table, measured):
+            errors.print(f"note: {article} has no floors yet in {floors}", highlight=False)
+        problems = floor_rules.check_floors(table, measured)
+        for line in problems:
+            errors.print(f"[red]below floor:[/] {line}", highlight=False)
+        if problems:
+            raise typer.Exit(1)
+
+
+def _totals_table(score, title: str):
+    from rich.table import Table
+
+    from .gold import rows
+
+    table = Table(title=title)
+    for column in ("metric", "P", "R", "F1 / share", "counts"):
+        table.add_column(column, justify="left" if column in ("metric", "counts") else "right",
+                         no_wrap=True)
+    for row in rows(score):
+        table.add_row(*row)
+    return table
+
+
+def _articles_table(golds: list[dict], scores: list):
+    """Per article, per genre (micro) and the macro mean over articles: the figures that say
+    whether the product holds across genres, not only on the seed."""
+    from rich.table import Table
+
+    from .floors import article_metrics
+    from .gold import total
+
+    columns = [("quotes e2e F1", "quotes_e2e_f1"), ("speaker", "quote_speaker_accuracy"),
+               ("acts P", "acts_precision"), ("acts F1", "acts_f1"), ("times", "times_found"),
+               ("places", "places_found")]
+    table = Table(title="per article (then per genre, micro; and the macro mean)")
+    table.add_column("article", no_wrap=True)
+    table.add_column("genre", no_wrap=True)
+    for name, _ in columns:
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("acts tp/fp/fn", justify="right", no_wrap=True)
+
+    def add(label: str, genre: str, values: dict, acts=None, style=None) -> None:
+        cells = [f"{values[key]:.3f}" if values.get(key) is not None else "-" for _, key in columns]
+        counts = f"{acts.tp}/{acts.fp}/{acts.fn}" if acts is not None else ""
+        table.add_row(label, genre, *cells, counts, style=style)
+
+    for gold, score in zip(golds, scores):
+        add(gold["id"], gold.get("genre") or "-", article_metrics(score), score.acts)
+    genres = sorted({g.get("genre") or "-" for g in golds})
+    for genre in genres:
+        summed = total(s for g, s in zip(golds, scores) if (g.get("genre") or "-") == genre)
+        add(f"genre {genre}", genre, article_metrics(summed), summed.acts, style="bold")
+    summed = total(scores)
+    add("micro", "all", article_metrics(summed), summed.acts, style="bold")
+    per_article = [article_metrics(s) for s in scores]
+    macro = {}
+    for _, key in columns:
+        values = [m[key] for m in per_article if key in m]
+        macro[key] = sum(values) / len(values) if values else None
+    add("macro (mean of articles)", "all", macro, style="bold")
+    return table
 
 
 @eval_app.command("timex")

@@ -127,7 +127,7 @@ def resolve_gold(gold: dict) -> dict:
               for p in gold.get("places", [])]
     return {
         "id": gold["id"], "date": gold.get("date"), "title": gold.get("title"), "text": text,
-        "actors": gold.get("actors", {}),
+        "genre": gold.get("genre"), "actors": gold.get("actors", {}),
         "quotes": quotes, "acts": acts, "times": times, "places": places,
         "not_quotes": [s for term in gold.get("not_quotes", []) for s in _term_spans(text, term)],
         "ignore_quotes": [s for term in gold.get("ignore_quotes", [])
@@ -211,6 +211,7 @@ class Score:
     quotes_end_to_end: PRF = field(default_factory=PRF)
     scare_quote_fp: int = 0
     ignored_predictions: int = 0
+    quote_speakers: Share = field(default_factory=Share)
     acts: PRF = field(default_factory=PRF)
     act_regions: Share = field(default_factory=Share)
     act_modality: Share = field(default_factory=Share)
@@ -220,7 +221,7 @@ class Score:
     misses: list[dict] = field(default_factory=list)
 
     def add(self, other: "Score") -> None:
-        for name in ("quotes_content", "quotes_end_to_end", "acts", "act_regions",
+        for name in ("quotes_content", "quotes_end_to_end", "quote_speakers", "acts", "act_regions",
                      "act_modality", "times", "places", "actor_resolution"):
             getattr(self, name).add(getattr(other, name))
         self.scare_quote_fp += other.scare_quote_fp
@@ -231,6 +232,7 @@ class Score:
         return {
             "quotes": {"content": self.quotes_content.as_dict(),
                        "end_to_end": self.quotes_end_to_end.as_dict(),
+                       "speaker_accuracy": self.quote_speakers.as_dict(),
                        "scare_quote_false_positives": self.scare_quote_fp,
                        "ignored_predictions": self.ignored_predictions},
             "acts": {**self.acts.as_dict(), "region_accuracy": self.act_regions.as_dict(),
@@ -373,6 +375,7 @@ def score_quotes(gold: dict, analysis: dict, actors: ActorMatcher, score: Score)
         if gi not in matched_gold:
             score.misses.append(_miss(article, "quote", "missed", quote, text))
     score.quotes_content.add(PRF(len(pairs), false_positives, len(gold["quotes"]) - len(pairs)))
+    score.quote_speakers.add(Share(right, len(pairs)))
     score.quotes_end_to_end.add(PRF(right, false_positives + len(pairs) - right,
                                     len(gold["quotes"]) - right))
 
@@ -528,11 +531,21 @@ def score_article(gold: dict, analysis: dict) -> Score:
     return score
 
 
+def score_each(golds: list[dict], analyses: list[dict]) -> list[Score]:
+    """One `Score` per article, in the order of `golds`."""
+    return [score_article(gold, analysis) for gold, analysis in zip(golds, analyses, strict=True)]
+
+
+def total(scores: Iterable[Score]) -> Score:
+    """The micro sum of several articles' scores."""
+    summed = Score()
+    for score in scores:
+        summed.add(score)
+    return summed
+
+
 def score_all(golds: list[dict], analyses: list[dict]) -> Score:
-    total = Score()
-    for gold, analysis in zip(golds, analyses, strict=True):
-        total.add(score_article(gold, analysis))
-    return total
+    return total(score_each(golds, analyses))
 
 
 # --------------------------------------------------------------------------------------------
@@ -571,11 +584,13 @@ def load_predictions(path: Path, golds: list[dict]) -> list[dict]:
     return chosen
 
 
-def evaluate_dir(directory: Path, predictions: Path | None = None) -> tuple[list[dict], Score]:
-    """Score the pipeline (or, with `predictions`, saved analyses) on every gold file."""
+def evaluate_dir(directory: Path, predictions: Path | None = None
+                 ) -> tuple[list[dict], list[Score]]:
+    """Score the pipeline (or, with `predictions`, saved analyses) on every gold file: the
+    resolved golds and one `Score` per article (`total` sums them)."""
     golds = load_gold_dir(directory)
     analyses = load_predictions(predictions, golds) if predictions else analyse_gold(golds)
-    return golds, score_all(golds, analyses)
+    return golds, score_each(golds, analyses)
 
 
 def rows(score: Score) -> list[tuple[str, str, str, str, str]]:
@@ -591,6 +606,7 @@ def rows(score: Score) -> list[tuple[str, str, str, str, str]]:
     return [
         prf("quotes: end-to-end (headline)", score.quotes_end_to_end),
         prf("quotes: content only", score.quotes_content),
+        share("quotes: speaker right when matched", score.quote_speakers),
         ("quotes: scare-quote false positives", "", "", "", str(score.scare_quote_fp)),
         ("quotes: predictions ignored", "", "", "", str(score.ignored_predictions)),
         prf("acts: (actor, type, issue)", score.acts),
