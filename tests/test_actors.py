@@ -282,3 +282,21 @@ def test_mentions_index_the_text(nlp):
             assert text[start:end].strip() == text[start:end]
 
 
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Russian negotiators rejected the plan.", "negotiators", ["russia"]),
+    ("The Ukrainian delegation left early.", "delegation", ["ukraine"]),
+    ("U.S. officials have had discussions with Kyiv.", "officials", ["united-states"]),
+    ("China's foreign ministry said no.", "ministry", ["china"]),
+    ("Officials from Poland and Hungary met on Monday.", "Officials", ["poland", "hungary"]),
+    ("Russian and Ukrainian negotiators met in Istanbul.", "negotiators", ["russia", "ukraine"]),
+    ("The negotiators met in Istanbul.", "negotiators", []),
+    ("Russian tanks crossed the border.", "tanks", []),
+])
+def test_a_generic_agent_speaks_for_the_states_that_qualify_it(nlp, text, word, expected):
+    from parley.components.actors import resolve_group
+
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == word)
+    assert resolve_group(doc, token) == expected

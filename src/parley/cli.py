@@ -257,6 +257,35 @@ app.add_typer(eval_app, name="eval")
 from .ledger.command import db_app  # noqa: E402
 
 app.add_typer(db_app, name="db")
+
+train_app = typer.Typer(no_args_is_help=True, help="Rebuild Parley's learned and derived data.")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("acts")
+def train_acts(
+    folder: Optional[Path] = typer.Option(None, help="Training documents (default: training/acts)."),
+    out: Optional[Path] = typer.Option(None, help="Weights file (default: the packaged "
+                                       "data/acts/model.json)."),
+    folds: int = typer.Option(5, help="Cross-validation folds (documents, balanced by genre)."),
+) -> None:
+    """Train the act model on the annotated documents (fixed seed: same data, same file)."""
+    from .components.acts import training
+
+    training.train(folder or training.TRAINING_DIR, out or training.OUT, folds,
+                   report=lambda line: err.print(line, highlight=False, markup=False))
+
+
+@train_app.command("lexicon")
+def train_lexicon(
+    source: Optional[Path] = typer.Argument(None, help="CAMEO verb dictionary (default: "
+                                            "../shared/data/petrarch2/CAMEO.2.0.txt)."),
+) -> None:
+    """Derive the act trigger tables from PETRARCH2's CAMEO verb dictionary."""
+    from .components.acts import training
+
+    verbs, patterns = training.derive_lexicon(source)
+    err.print(f"{verbs} verbs, {patterns} patterns written to data/acts/")
 register_position_commands(app)
 
 

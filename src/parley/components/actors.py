@@ -69,6 +69,8 @@ class Registry:
     passive_agent_verbs: set[str] = field(default_factory=set)
     place_possessions: set[str] = field(default_factory=set)
     relation_nouns: set[str] = field(default_factory=set)
+    agent_nouns: set[str] = field(default_factory=set)
+    collective_nouns: set[str] = field(default_factory=set)
     pronouns: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
     leader_roles: dict[str, str] = field(default_factory=dict)
@@ -164,6 +166,8 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
     reg.place_possessions |= set(spec.get("place_possessions") or ())
     reg.relation_nouns |= set(spec.get("relation_nouns") or ())
+    reg.agent_nouns |= set(spec.get("agent_nouns") or ())
+    reg.collective_nouns |= set(spec.get("collective_nouns") or ())
     reg.pronouns.update(spec.get("pronouns") or {})
 
 
@@ -706,6 +710,62 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
         add_mention(doc, actor_id, m_span.start_char, m_span.end_char)
         return actor_id
     return None
+
+
+GROUP_QUALIFIER_DEPS = {"amod", "compound", "poss", "nmod"}
+GROUP_PREPOSITIONS = {"from", "of", "for"}
+
+
+def resolve_group(doc: Doc, token: Token) -> list[str]:
+    """The actors a generic agent speaks for: "Russian negotiators", "the Ukrainian delegation",
+    "U.S. officials", "China's foreign ministry" and "officials from Russia, Ukraine and the
+    United States" give each qualifying state or organisation (demonyms included, which a plain
+    mention never resolves to). [] when the noun is no agent noun (`agent_nouns` in actors.yaml)
+    or nothing qualifies it; a collective without qualifier ("both sides") is the caller's to
+    resolve from context."""
+    if not is_agent_noun(token):
+        return []
+    qualifiers = [c for c in token.children if c.dep_ in GROUP_QUALIFIER_DEPS]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in GROUP_PREPOSITIONS:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    qualifiers += [obj, *obj.conjuncts]
+    found: list[str] = []
+    for qualifier in qualifiers:   # with its conjuncts: "Russian and Ukrainian negotiators"
+        right = qualifier.right_edge.i if qualifier.dep_ in ("amod", "compound") else qualifier.i
+        span = doc[qualifier.left_edge.i:right + 1]
+        found += [a for a in actors_named_in(doc, span.start_char, span.end_char) if a not in found]
+    return found
+
+
+def actors_named_in(doc: Doc, start: int, end: int, demonyms: bool = True) -> list[str]:
+    """Every registry state, organisation or group named inside `doc.text[start:end]`, in text
+    order ("the U.S.-Russia summit", "Russian-Ukrainian talks": both parties)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    finder = _finder(doc)
+    found: list[str] = []
+    for m_span, kind, actor_id in _sub_matches(finder, span):
+        if (demonyms or kind != "demonym") and actor_id not in found \
+                and finder.reg.actors[actor_id]["type"] != "person":
+            add_mention(doc, actor_id, m_span.start_char, m_span.end_char)
+            found.append(actor_id)
+    return found
+
+
+def is_agent_noun(token: Token) -> bool:
+    """"officials", "his counterpart", "the delegation": a noun that names a party's agent."""
+    nouns = _finder(token.doc).reg.agent_nouns
+    return token.lemma_.lower() in nouns or token.lower_ in nouns
+
+
+def is_collective(token: Token) -> bool:
+    """"sides", "the parties", "the two delegations": a mention of several parties at once."""
+    return token.lemma_.lower() in _finder(token.doc).reg.collective_nouns and (
+        token.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("both", "two", "all", "three")
+                                             for c in token.children))
 
 
 def _owns(doc: Doc, start: int, end: int, head: Token) -> bool:

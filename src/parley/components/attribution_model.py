@@ -48,24 +48,19 @@ def settings() -> dict[str, frozenset]:
 
 
 @lru_cache(maxsize=1)
-def _act_triggers() -> dict[str, dict]:
-    """Triggers of the `act_types_not_quotes` types in the acts stage's packs (one vocabulary
-    for both stages)."""
-    from .acts import load_packs  # the acts stage owns its packs
+def _act_lexicon():
+    """The acts stage's pack vocabulary (one vocabulary for both stages)."""
+    from .acts.lexicon import Lexicon, load_packs  # the acts stage owns its packs
 
-    types = settings()["act_types_not_quotes"]
-    return {lemma: spec for lemma, spec in load_packs().triggers.items()
-            if (spec or {}).get("type") in types}
+    return Lexicon(load_packs())
 
 
 def _is_act_trigger(word: Token) -> bool:
-    """Would the acts stage take this word for a negotiation move (its part of speech and, for
-    `call for` / `push for`, its particle included)?"""
-    spec = _act_triggers().get(word.lemma_.lower())
-    if spec is None or (spec.get("pos") and word.pos_ not in spec["pos"]):
-        return False
-    wanted = spec.get("with_child")
-    return not wanted or any(c.lower_ in wanted for c in word.children)
+    """Would the acts stage's packs take this word for a negotiation move of one of the
+    `act_types_not_quotes` types (its part of speech and, for `call for`, its particle
+    included)?"""
+    trigger = _act_lexicon().pack_trigger(word)
+    return trigger is not None and trigger.type in settings()["act_types_not_quotes"]
 
 
 @dataclass

@@ -118,7 +118,10 @@ def resolve_gold(gold: dict) -> dict:
         quotes.append({**quote, "segments": segments})
     acts = []
     for act in gold.get("acts", []):
-        evidence = _spans(text, act["evidence"])[0] if act.get("evidence") else None
+        value = act.get("evidence")
+        if value and act.get("occurrence") and not isinstance(value, dict):
+            value = {"text": value, "occurrence": act["occurrence"]}   # occurrence on the act
+        evidence = _spans(text, value)[0] if value else None
         types = act["type"] if isinstance(act["type"], list) else [act["type"]]
         acts.append({**act, "type": types, "evidence_span": evidence})
     times = [{**t, "span": locate(text, t["text"], t.get("occurrence") or 1)}

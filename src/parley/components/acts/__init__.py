@@ -1,0 +1,137 @@
+"""The acts stage: negotiation acts (demand, offer, reject, meet, ...) in one article.
+
+Writes `doc._.acts`: contract `Act` records (plain dicts, char offsets into `doc.text`).
+
+The stage is a small pipeline of its own, one module per step:
+
+1. `lexicon`: which words can state an act (the domain packs, then the CAMEO verb table);
+2. `candidates`: every (trigger, actor) pair the parse offers, with its attributes
+   (`attributes`: scope, issue keywords, modality, condition, time, regions, target, source,
+   evidence);
+3. `features` + `model`: a learned layer decides whether each candidate is an act, of which type
+   and on which issue (trained by `training` on the annotated documents; without weights the hand
+   rules decide);
+4. here: one act per (actor, type, issue) per article, the best-scored kept, the other evidence
+   listed under `more_evidence` (an act is a stance in an article; repeating it does not make a
+   second act, as the annotation guidelines code it).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .candidates import Candidate, CandidateFinder
+from .features import ArticleFacts, act_type, detector, issue
+from .lexicon import Pack, load_packs
+from .model import ActModel, active
+
+__all__ = ["find_acts", "load_packs", "Pack", "decide"]
+
+
+@Language.factory("parley_acts", default_config={"extra_packs": [], "entity_fallback": False})
+def make_acts(nlp: Language, name: str, extra_packs: list, entity_fallback: bool):
+    """Load the packs once, at pipeline build time, and return the stage function."""
+    pack = load_packs(tuple(extra_packs))
+
+    def parley_acts(doc: Doc) -> Doc:
+        return find_acts(doc, pack=pack, entity_fallback=entity_fallback)
+
+    return parley_acts
+
+
+def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = False,
+              model: ActModel | None = None) -> Doc:
+    """Fill `doc._.acts`; callable directly on a parsed Doc (tests build the inputs by hand)."""
+    pack = pack or load_packs()
+    candidates = CandidateFinder(doc, pack, entity_fallback).run()
+    doc._.acts = decide(doc, candidates, pack, model or active())
+    return doc
+
+
+def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -> list[dict]:
+    """The acts among the candidates, one per (actor, type, issue), numbered in text order."""
+    facts = ArticleFacts(doc, pack)
+    acts = []
+    for candidate in candidates:
+        for act_kind, issue_name, obj, via_pronoun, confidence in _choices(candidate, facts, model):
+            acts.append(_record(candidate, act_kind, issue_name, obj, via_pronoun, confidence, pack))
+    acts = _one_per_stance(acts)
+    for n, act in enumerate(acts, 1):
+        act["id"] = f"act-{n}"
+    return acts
+
+
+def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
+    """(type, issue, object, via_pronoun, confidence) for each act the candidate makes."""
+    if model.empty:
+        if not c.rule:
+            return []
+        return [(c.prior, name, obj, via, round(c.confidence * (0.8 if via else 1.0), 2))
+                for name, obj, via in c.rule_issues if _issue_allowed(c, name)]
+    p = model.p_act(detector(c, facts))
+    if p < model.threshold:
+        return []
+    types = model.type_probabilities(act_type(c, model.type_classes))
+    kind = max(types, key=types.get)
+    if c.spec.get("issue"):
+        issues = {c.spec["issue"]: 1.0}
+    else:
+        # a pack's own issues join the model's classes: the shared keyword features carry them
+        classes = list(dict.fromkeys(model.issue_classes + list(facts.pack.issue_rank)))
+        issues = model.issue_probabilities(issue(c, facts, classes))
+    ranked = sorted(issues.items(), key=lambda kv: -kv[1])
+    objects = {name: (obj, via) for name, obj, via in c.rule_issues}
+    chosen = [ranked[0][0]]
+    if chosen[0] in objects:   # the model agrees with the rules: keep their split by branch
+        chosen += [name for name in objects if name != chosen[0]]
+    out = []
+    for name in chosen:
+        if not _issue_allowed(c, name):
+            continue
+        obj, via = objects.get(name, (None, False))
+        out.append((kind, name, obj, via, round(p, 2)))
+    return out
+
+
+def _issue_allowed(c: Candidate, name: str) -> bool:
+    return not c.spec.get("issues") or name in c.spec["issues"]
+
+
+def _record(c: Candidate, kind: str, issue_name: str, obj, via_pronoun: bool, confidence: float,
+            pack: Pack) -> dict:
+    regions = list(c.regions) if issue_name == "territory" else []
+    trigger = c.trigger
+    return {
+        "id": "", "type": kind, "actor": c.actor, "target": c.target, "issue": issue_name,
+        "object": obj, "regions": regions, "polarity": c.polarity, "modality": c.modality,
+        "condition": c.condition, "time": c.time, "source": _source(c.quote),
+        "evidence": list(c.evidence), "confidence": confidence,
+        "trigger": {"text": trigger.text, "span": [trigger.idx, trigger.idx + len(trigger)]},
+        "reporter_hedge": c.reporter_hedge, "plover": pack.plover.get(kind),
+    }
+
+
+def _source(quote: dict | None) -> dict:
+    if not quote:
+        return {"quote": None, "actor": None, "anonymous": None}
+    speaker = quote.get("speaker") or {}
+    return {"quote": quote.get("id"), "actor": speaker.get("actor"),
+            "anonymous": speaker.get("anonymous")}
+
+
+def _one_per_stance(acts: list[dict]) -> list[dict]:
+    """Keep the most confident act per (actor, type, issue); the others' evidence goes to the
+    kept act's `more_evidence`. Text order is kept."""
+    best: dict[tuple, dict] = {}
+    for act in acts:
+        key = (act["actor"], act["type"], act["issue"])
+        kept = best.get(key)
+        if kept is None:
+            best[key] = act
+            continue
+        winner, loser = (act, kept) if act["confidence"] > kept["confidence"] else (kept, act)
+        winner.setdefault("more_evidence", [])
+        winner["more_evidence"] += [loser["evidence"]] + loser.get("more_evidence", [])
+        best[key] = winner
+    return sorted(best.values(), key=lambda a: a["evidence"][0])

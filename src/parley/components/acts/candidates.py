@@ -1,0 +1,488 @@
+"""Candidate acts: every (trigger, actor) pair the parse offers, with what the model needs.
+
+A candidate is a trigger word (a pack or CAMEO trigger, the speech frame "X said that Y must ...",
+or a commitment "X will ..."), one actor that the parse makes its agent, and the act's
+attributes (scope, keyword issues, modality, condition, time, regions, target, source, evidence).
+Whether it is an act, of which type and on which issue is the model's decision (`model.py`);
+`rule` says whether the hand rules alone would have taken it (the fallback, and a feature).
+
+Agents, in order: the subject of the trigger's clause chain ("is inclined to support" climbs to
+"is"); for nominal triggers a possessor or compound ("Putin's demands", "a US demand"), the
+object of "by"/"from" ("a demand by Moscow"), or the subject of a light or meeting verb ("made an
+offer", "held talks"); the object of a passive "by" ("was rejected by Moscow"). Each agent token
+is resolved to one or more actors: a name, metonym, role or pronoun (`actors.resolve_mention`);
+"we"/"I" inside a quote to its speaker; "he" in a reported clause to the reporting subject; a
+generic agent to the states that qualify it ("Russian negotiators", "officials from Russia and
+Ukraine", `actors.resolve_group`); a collective ("both sides", "the two delegations", "they"
+after a joint act) to the parties in context. Meetings give one candidate per participant: the
+agents and the people met ("Trump met Putin", "talks with Kyiv").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .. import doc_text
+from ..actors import (
+    actors_named_in, is_agent_noun, is_collective, resolve_group, resolve_mention,
+)
+from . import attributes, syntax
+from .lexicon import Lexicon, Pack, Trigger
+
+FIRST_PERSON = {"we", "i", "us", "me", "our", "my"}
+THIRD_PERSON = {"he", "she", "him", "her"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+PLURAL_FIRST_PERSON = {"we", "us", "our"}
+COLLECTIVE_WORDS = {"each", "both", "two", "three", "all"}   # "The two exchanged views"
+SOURCE_RANK = {"pack": 2, "speech": 2, "cameo": 1, "commitment": 1}
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+HONORIFICS = {"sir", "dame", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "the"}
+
+
+@dataclass
+class Candidate:
+    """One possible act by one actor (see the module docstring)."""
+
+    trigger: Token
+    source: str               # pack | cameo | speech | commitment
+    prior: str | None         # the lexicon's type after negation (None: commitment)
+    polarity: str
+    code: str | None          # CAMEO code, where the lexicon has one
+    spec: dict
+    actor: str
+    agent: Token | None
+    via: str                  # how the agent was found (subject, possessor, group, ...)
+    agents: int               # how many actors the same trigger gave
+    target: str | None
+    scope: list[Token]
+    keywords: list[tuple]     # (issue, strong, distance, value) for every pack keyword in scope
+    rule_issues: list[tuple]  # (issue, object, via_pronoun): the hand rules' choice
+    modality: str
+    condition: str | None
+    reporter_hedge: str | None
+    time: str | None
+    regions: list[str]
+    evidence: list[int]
+    quote: dict | None
+    confidence: float
+    flags: set = field(default_factory=set)
+    rule: bool = False
+
+    @property
+    def key(self) -> tuple:
+        return (self.trigger.i, self.actor)
+
+
+class CandidateFinder:
+    """One article's candidates; holds the per-document state the rules share (the last act,
+    for "support it"; the parties in context, for "both sides")."""
+
+    def __init__(self, doc: Doc, pack: Pack, entity_fallback: bool = False):
+        self.doc = doc
+        self.pack = pack
+        self.lexicon = Lexicon(pack)
+        self.entity_fallback = entity_fallback
+        self.context = attributes.Context(doc, pack)
+        self.quotes = self.context.quotes
+        self.candidates: list[Candidate] = []
+        self.parties: list[str] = []          # the last joint or meeting candidate's actors
+        self.principals: list[str] | None = None
+
+    # -- driver --------------------------------------------------------------------------------
+    def run(self) -> list[Candidate]:
+        for sent in self.doc.sents:
+            try:
+                self._sentence(sent)
+            except Exception as error:  # noqa: BLE001  one odd parse must not lose the article
+                warnings = self.doc._.stage_warnings or []
+                warnings.append(f"acts: sentence at {sent.start_char} skipped: "
+                                f"{type(error).__name__}: {error}")
+                self.doc._.stage_warnings = warnings
+        return self.candidates
+
+    def _sentence(self, sent: Span) -> None:
+        found = []
+        for token in sent:
+            frame = self._speech_frame(token) or self._trigger(token) or self._commitment(token)
+            if frame is not None:
+                found.append((token, frame))
+        contents = [frame["content"] for _, frame in found if frame.get("content") is not None]
+        contents += self._colon_contents(found)
+        for token, frame in found:
+            # a trigger inside another trigger's subtree belongs to that act, unless that one is
+            # only a CAMEO verb over a pack word ("preparing for a meeting with ...": the meeting)
+            rank = SOURCE_RANK[frame["source"]]
+            if any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
+                   or syntax.dominates(token, other) and SOURCE_RANK[f["source"]] > rank
+                   for other, f in found):
+                continue   # ... and a CAMEO verb over a pack word gives way to it
+            flags = set()
+            if any(c.i != token.i and c.is_ancestor(token) or c.i == token.i for c in contents):
+                flags.add("embedded")   # the content of a demand, plan or terms
+            if syntax.in_relative_clause(token):
+                flags.add("relcl")
+            if self.context.in_condition(token):
+                continue   # hypothetical: "until Russia withdraws its troops" is no withdrawal
+            self._candidates(token, frame, sent, flags)
+
+    def _colon_contents(self, found) -> list[Token]:
+        """"he set out his terms: Ukraine must ...": the clauses after a colon that follows a
+        content noun (terms, demands, plan) are that noun's content, not acts of their own; the
+        noun's frame takes them into its scope."""
+        out = []
+        for token, frame in found:
+            if token.lemma_.lower() not in self.pack.content_nouns:
+                continue
+            sent_end = token.sent.end
+            colon = next((t for t in self.doc[token.i + 1:min(sent_end, token.i + 4)]
+                          if t.text == ":"), None)
+            if colon is None:
+                continue
+            roots = [t for t in self.doc[colon.i + 1:sent_end]
+                     if t.pos_ in ("VERB", "AUX") and not (colon.i < t.head.i < sent_end
+                                                           and t.head.i != t.i and t.dep_ != "conj")]
+            frame["colon"] = roots
+            out.extend(roots)
+        return out
+
+    # -- triggers ------------------------------------------------------------------------------
+    def _trigger(self, token: Token) -> dict | None:
+        trigger = self.lexicon.trigger(token)
+        if trigger is None:
+            return None
+        spec = trigger.spec
+        if token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN", "AUX"):
+            return None
+        negated = any(syntax.is_negated(t) for t in syntax.chain(token))
+        if spec.get("with_child"):
+            wanted = {w.lower() for w in spec["with_child"]}
+            child = next((c for c in token.children if c.lemma_.lower() in wanted), None)
+            if child is None:
+                return None
+            negated = negated or syntax.is_negated(child)
+        act_type, polarity = trigger.type, "positive"
+        if negated:
+            if spec.get("negated_type"):
+                act_type = spec["negated_type"]
+            else:
+                polarity = "negative"
+        if act_type is None:
+            return None
+        return {"spec": spec, "type": act_type, "polarity": polarity, "source": trigger.source,
+                "code": trigger.code}
+
+    def _speech_frame(self, token: Token) -> dict | None:
+        """"X said that Y should/must/can only be ..." is X's demand about Y."""
+        if token.lemma_.lower() not in self.pack.speech_verbs or token.pos_ != "VERB":
+            return None
+        for comp in token.children:
+            if comp.dep_ == "ccomp" and self._deontic(comp):
+                return {"spec": {"type": "demand", "frame": "speech"}, "type": "demand",
+                        "polarity": "positive", "content": comp, "frame": "speech",
+                        "source": "speech", "code": None}
+        return None
+
+    def _deontic(self, verb: Token) -> bool:
+        lemmas = {c.lemma_.lower() for c in verb.children if c.dep_ == "aux"}
+        if lemmas & self.pack.deontic_aux:
+            return True
+        if verb.lemma_.lower() in self.pack.deontic_verbs and any(
+                c.dep_ == "xcomp" for c in verb.children):
+            return True
+        if lemmas & self.pack.only_with:
+            return any(t.lower_ == "only" for c in verb.children for t in (c, *c.children))
+        return False
+
+    def _commitment(self, token: Token) -> dict | None:
+        """"The United States will modify ...", "China shall suspend ...": a party's commitment
+        (official texts list them); offer or accept is the model's call."""
+        if token.pos_ != "VERB" or token.dep_ not in ("ROOT", "conj", "ccomp"):
+            return None
+        if not any(c.dep_ == "aux" and c.lower_ in self.pack.commitment_aux for c in token.children):
+            return None
+        if not syntax.subjects(token):
+            return None
+        return {"spec": {}, "type": None, "polarity": "negative" if syntax.is_negated(token)
+                else "positive", "source": "commitment", "code": None}
+
+    # -- emitting ------------------------------------------------------------------------------
+    def _candidates(self, trigger: Token, frame: dict, sent: Span, flags: set) -> None:
+        spec = frame["spec"]
+        chain = syntax.chain(trigger)
+        top = chain[-1]
+        quote = self.context.enclosing_quote(trigger.idx)
+        if quote is None and frame.get("frame") == "speech":
+            # "X said that ...": the reported clause is X's (indirect) quote, the act's source
+            content = [t for t in frame["content"].subtree if not (t.is_punct or t.dep_ == "mark")]
+            quote = self.context.enclosing_quote(content[0].idx) if content else None
+        agents = self._agents(trigger, chain, quote, frame["type"])
+        if not agents:
+            return
+        if spec.get("needs_with") and any(via == "light" for _, via in agents) \
+                and not any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
+            return
+        if spec.get("object_must_be_actor") and any(
+                not self._could_be_party(c) for c in _objects(trigger)):
+            return   # "meet its target", "met with scathing reviews": not a meeting
+        modals = {c.lemma_.lower() for t in chain for c in t.children if c.dep_ == "aux"}
+        if modals & set(spec.get("skip_modals") or []):
+            return
+        if any(t.lower_ in self.pack.negative_hedges for t in chain):
+            return   # "is unlikely to want to ...": the text says the act will not happen
+        context = self.context
+        agent_tokens = [a for a, _ in agents]
+        scope = context.scope(trigger, frame, agent_tokens)
+        condition_tokens, condition_text = context.condition(trigger)
+        left_out = condition_tokens | context.circumstances(trigger)
+        scope = [t for t in scope if t.i not in left_out]
+        keywords = context.keywords(trigger, scope)
+        rule_issues = context.rule_issues(trigger, scope, spec, keywords)
+        modality, reporter_hedge = context.modality(trigger, chain, spec, condition_text)
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "pobj") \
+                and not any(a.head.i == trigger.i for a in agent_tokens):
+            top = agent_tokens[0].head   # "The US and Ukraine will hold talks": the governing clause
+        evidence = context.evidence(trigger, top, frame, sent, condition_tokens, quote)
+        regions = context.regions(scope)
+        time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
+        resolved = self._actor_ids(agents, quote)
+        meeting = frame["type"] == "meet"
+        participants = self._participants(trigger, resolved) if meeting else []
+        everyone = resolved + [p for p in participants if p[0] not in {r[0] for r in resolved}]
+        if len({a for a, *_ in everyone}) > 1 and (meeting or len(resolved) > 1):
+            self.parties = [a for a, *_ in everyone]
+        for actor, agent, via, confidence in everyone:
+            if self.context.is_recipient(trigger, actor):
+                continue   # "they offer Russia ...": an agent is not its own recipient
+            act_type = frame["type"]
+            others = [a for a, *_ in everyone if a != actor]
+            target = others[0] if meeting and others else context.target(trigger, actor, agent_tokens)
+            if spec.get("needs_target") and not target:
+                continue   # "GM blamed high fuel prices": a cause, not an accusation of a party
+            source = context.source(quote)
+            if spec.get("accusatory") and quote and source["actor"] and source["actor"] != actor:
+                act_type, target, actor = "accuse", actor, source["actor"]
+            rule = (frame["source"] in ("pack", "speech") and bool(rule_issues)
+                    and "relcl" not in flags and via != "participant"
+                    and not (spec.get("symmetric") and via != "subject" and len(resolved) > 1
+                             and actor != resolved[0][0]))
+            self.candidates.append(Candidate(
+                trigger=trigger, source=frame["source"], prior=act_type,
+                polarity=frame["polarity"], code=frame.get("code"), spec=spec, actor=actor,
+                agent=agent, via=via, agents=len(everyone), target=target, scope=scope,
+                keywords=keywords, rule_issues=rule_issues, modality=modality,
+                condition=condition_text, reporter_hedge=reporter_hedge, time=time,
+                regions=regions, evidence=evidence, quote=quote, confidence=confidence,
+                flags=set(flags), rule=rule))
+            if rule:
+                issue, obj, _ = rule_issues[0]
+                context.previous = {"issue": issue, "object": obj, "evidence": evidence,
+                                    "regions": regions}
+
+    def _could_be_party(self, token: Token) -> bool:
+        """A name, a resolvable mention or a generic agent ("his counterpart", "officials")."""
+        return (token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS
+                or bool(self._resolve_all(token, None)) or is_agent_noun(token)
+                or token.pos_ == "PRON")
+
+    # -- agents --------------------------------------------------------------------------------
+    def _agents(self, trigger: Token, chain: list[Token], quote: dict | None,
+                frame_type: str | None) -> list[tuple[Token, str]]:
+        """Agent tokens and how each was found."""
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
+            owners = [c for c in trigger.children if c.dep_ in ("poss", "nmod", "compound")
+                      and c.pos_ in ("PROPN", "NOUN", "PRON") and self._resolve_all(c, quote)]
+            if owners:
+                return [(o, "possessor") for o in owners]
+            by = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+                  for g in c.children if g.dep_ == "pobj"]
+            if by and any(self._resolve_token(g, quote) for g in by):
+                return [(g, "by") for g in by] + [(c, "by") for g in by for c in g.conjuncts]
+            head = trigger.head
+            if trigger.dep_ == "pobj" and head.dep_ == "prep":
+                head = head.head
+            if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
+                meeting_verb = head.lemma_.lower() in self.pack.meeting_verbs
+                if frame_type != "meet" and head.lemma_.lower() not in self.pack.light_verbs:
+                    return []   # "ruled out concessions" is no concession
+                return [(s, "meeting_verb" if meeting_verb else "light")
+                        for s in syntax.subjects(head)]
+            return []
+        for token in chain:
+            found = syntax.subjects(token, passive=token.i != trigger.i)
+            if found:
+                return [(s, "subject") for s in found]
+        by_agent = [g for c in trigger.children if c.dep_ == "agent" for g in c.children
+                    if g.dep_ == "pobj"]   # "was rejected by Moscow"
+        if by_agent:
+            return [(g, "passive_by") for g in by_agent] + [
+                (c, "passive_by") for g in by_agent for c in g.conjuncts]
+        return self._controller(chain[-1])
+
+    @staticmethod
+    def _controller(top: Token) -> list[tuple[Token, str]]:
+        """The agent of a verb with no subject of its own: a participle or infinitive takes the
+        subject of the verb it hangs from ("deployed an armada, urging Iran to ...", "committed
+        to protect"); an infinitive under a noun takes the noun's possessor or the subject of the
+        verb that governs the noun ("their efforts to provide", "took action to address")."""
+        if top.dep_ in ("advcl", "xcomp", "conj") and top.head.pos_ in ("VERB", "AUX"):
+            found = syntax.subjects(top.head, passive=True)
+            if found:
+                return [(s, "controller") for s in found]
+        if top.dep_ == "acl" and top.head.pos_ in ("NOUN", "PROPN"):
+            noun = top.head
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            if owners:
+                return [(o, "controller") for o in owners]
+            if noun.dep_ in ("dobj", "pobj"):
+                verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+                if verb.pos_ in ("VERB", "AUX"):
+                    return [(s, "controller") for s in syntax.subjects(verb, passive=True)]
+        return []
+
+    def _participants(self, trigger: Token, resolved) -> list[tuple]:
+        """The others in a meeting: the object met, "with"/"between" objects and their
+        conjuncts and appositions ("met Putin", "talks with Kyiv", "a call between Trump and
+        Xi", "met his counterparts, A of Japan and B of Korea"), the parties a meeting noun's
+        modifiers name ("the U.S.-Russia summit"), and the "with" objects of the verb that holds
+        a meeting noun ("held talks on Friday with Kyiv")."""
+        tokens = list(_objects(trigger))
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            tokens += [g for c in trigger.head.children if c.dep_ == "prep" and c.lower_ == "with"
+                       for g in c.children if g.dep_ == "pobj"]
+        for child in trigger.children:
+            if child.dep_ == "prep" and child.lower_ in ("between", "among", "involving"):
+                tokens += [g for g in child.children if g.dep_ == "pobj"]
+            if child.dep_ == "acl" and child.lemma_.lower() == "involve":
+                tokens += [g for g in child.children if g.dep_ == "dobj"]
+        tokens += [c for t in list(tokens) for c in t.children if c.dep_ == "appos"]
+        tokens += [c for t in list(tokens) for c in t.conjuncts if c not in tokens]
+        taken = {a for a, *_ in resolved}
+        out = []
+        for token in tokens:
+            for actor in self._resolve_all(token, None) or self._person_inside(token):
+                if actor not in taken:
+                    taken.add(actor)
+                    out.append((actor.lstrip("~"), token, "participant", 0.7))
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            for child in trigger.children:
+                if child.dep_ in ("compound", "amod", "nmod"):
+                    for actor in actors_named_in(self.doc, child.left_edge.idx,
+                                                 child.idx + len(child)):
+                        if actor not in taken:
+                            taken.add(actor)
+                            out.append((actor, child, "participant", 0.7))
+        return out
+
+    def _person_inside(self, token: Token) -> list[str]:
+        """A named person inside a title phrase the parse heads elsewhere ("Secretary General of
+        the PLO Hussein Al-Sheikh"): the first PERSON entity of the token's own phrase."""
+        phrase = range(token.left_edge.i, token.right_edge.i + 1)
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.start in phrase and ent.end - 1 in phrase:
+                actor = resolve_mention(self.doc, ent.start_char, ent.end_char)
+                return [actor] if actor else []
+        return []
+
+    def _actor_ids(self, agents: list[tuple[Token, str]], quote: dict | None):
+        """Resolved (actor id, token, via, confidence) per agent; unresolvable agents dropped."""
+        seen, out = [], []
+        for token, via in agents:
+            for actor in self._resolve_all(token, quote):
+                if actor not in seen:
+                    seen.append(actor)
+                    how = via if actor in self._direct(token, quote) else via + "+group"
+                    out.append((actor, token, how, 0.7 if actor.startswith("~") else 0.8))
+        return [(a.lstrip("~"), t, v, c) for a, t, v, c in out]
+
+    def _direct(self, token: Token, quote) -> list[str]:
+        found = self._resolve_token(token, quote)
+        return [found] if found else []
+
+    def _resolve_all(self, token: Token, quote: dict | None) -> list[str]:
+        """Every actor an agent token stands for: itself, a group it speaks for, or the parties
+        in context for a collective or a plural pronoun."""
+        single = self._resolve_token(token, quote)
+        if single:
+            return [single]
+        for appos in (c for c in token.children if c.dep_ == "appos"):
+            group = resolve_group(self.doc, appos)
+            if group:
+                return group   # "We, the leaders of the United States, France and Italy"
+        if token.pos_ in ("NOUN", "PROPN"):
+            group = resolve_group(self.doc, token)
+            if group:
+                return group
+            if is_collective(token):
+                return self._context_parties()
+        if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS or (
+                token.lower_ in PLURAL_FIRST_PERSON and quote is None):
+            return self._context_parties()
+        return []
+
+    def _context_parties(self) -> list[str]:
+        """The parties "both sides", "they" or a joint statement's "we" stand for: those of the
+        last joint act or meeting, else the article's two most mentioned people or states."""
+        if len(self.parties) > 1:
+            return list(self.parties)
+        if self.principals is None:
+            ranked = sorted((a for a in self.doc._.actors or [] if a["type"] in ("person", "state")),
+                            key=lambda a: -len(a["mentions"]))
+            self.principals = [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []
+        return list(self.principals)
+
+    def _resolve_token(self, token: Token, quote: dict | None) -> str | None:
+        """Actor id for an agent token: first person -> the quote's speaker, else the resolver,
+        then the matrix subject for "he" in a reported clause, then (optionally) the entity name."""
+        low = token.lower_ if token.pos_ == "PRON" else ""   # "US" is not "us"
+        if low in FIRST_PERSON:
+            if quote and (quote.get("speaker") or {}).get("actor"):
+                return quote["speaker"]["actor"]
+            return None
+        phrase = syntax.noun_phrase(token) if token.pos_ != "PRON" else token.doc[token.i:token.i + 1]
+        actor = resolve_mention(self.doc, token.idx, token.idx + len(token))
+        if actor is None and len(phrase) > 1:
+            actor = resolve_mention(self.doc, phrase.start_char, phrase.end_char)
+        if actor:
+            return actor
+        if low in THIRD_PERSON:
+            return self._matrix_subject(token, quote)
+        if self.entity_fallback:
+            return self._entity_slug(token)
+        return None
+
+    def _matrix_subject(self, pronoun: Token, quote: dict | None) -> str | None:
+        """ "X has made clear that he ..." / "X told Y that he ...": he is X (the usual reading)."""
+        node = pronoun.head
+        crossed = False
+        while node.head.i != node.i:
+            if node.dep_ in ("ccomp", "csubj"):
+                crossed = True
+            node = node.head
+            found = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ not in THIRD_PERSON]
+            if crossed and found:
+                return self._resolve_token(found[0], quote)
+        return None
+
+    def _entity_slug(self, token: Token) -> str | None:
+        """Fallback when no actor stage resolves the agent: a named entity's slug (the
+        contract's id for an actor outside the registry). Prefixed "~" to mark lower confidence."""
+        ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+        if ent is None or ent.label_ not in ENTITY_LABELS or ent.root.i != token.i and ent.end - 1 != token.i:
+            return None
+        words = [w for w in re.findall(r"[A-Za-z0-9]+", ent.text) if w.lower() not in HONORIFICS]
+        slug = "-".join(w.lower() for w in words)
+        return "~" + slug if slug else None
+
+
+def _objects(trigger: Token) -> list[Token]:
+    """Direct objects and "with" objects of a trigger ("met Putin", "talks with Kyiv")."""
+    return [c for c in trigger.children if c.dep_ == "dobj"] + [
+        g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+        for g in c.children if g.dep_ == "pobj"]
+
+
+def evidence_text(doc: Doc, candidate: Candidate) -> str:
+    return doc_text(doc)[slice(*candidate.evidence)]

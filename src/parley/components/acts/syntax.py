@@ -1,0 +1,94 @@
+"""Small questions the act stage asks of the dependency parse (no lexicon, no state)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+NEGATORS = {"not", "n't", "never", "no"}
+CLAUSE_BOUNDARIES = {"ccomp", "csubj", "advcl", "relcl", "acl", "parataxis", "pcomp", "ROOT"}
+CHAIN_DEPS = {"xcomp", "acomp", "auxpass", "aux"}
+
+
+def word_matches(word: str, token: Token) -> bool:
+    return word == "*" or word == token.lower_ or word == token.lemma_.lower()
+
+
+def is_negated(token: Token) -> bool:
+    """A `neg` child, or a "no"/"never" determiner or adverb on the token."""
+    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("det", "advmod"))
+               for c in token.children)
+
+
+def subjects(token: Token, passive: bool = False) -> list[Token]:
+    """Subjects of a verb, with their conjuncts ("Both Trump and his counterpart"); `passive`
+    also takes the subject of a raising head ("Russia is expected to demand ...")."""
+    deps = ("nsubj", "nsubjpass") if passive else ("nsubj",)
+    out = []
+    for subj in (c for c in token.children if c.dep_ in deps):
+        out.append(subj)
+        out.extend(c for c in subj.conjuncts if c.i > subj.i)
+    return out
+
+
+def chain(trigger: Token) -> list[Token]:
+    """The trigger and the heads it hangs from inside its own clause ("inclined to support")."""
+    found = [trigger]
+    token = trigger
+    while token.dep_ in CHAIN_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")
+                                       and not subjects(token)):
+        if token.head.i == token.i:
+            break
+        token = token.head
+        found.append(token)
+    return found
+
+
+def span_chars(tokens) -> tuple[int, int]:
+    """Character span of the tokens, trimmed of punctuation and spaces where words remain."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)] or list(tokens)
+    return (min(t.idx for t in words), max(t.idx + len(t) for t in words))
+
+
+def noun_phrase(token: Token) -> Span:
+    """The noun phrase of a subject token without its relative clauses or appositions."""
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "nmod"):
+            right = max(right, child.right_edge.i)
+    return token.doc[token.left_edge.i:right + 1]
+
+
+def dominates(head: Token, token: Token) -> bool:
+    return head.i != token.i and head.is_ancestor(token)
+
+
+def in_relative_clause(token: Token) -> bool:
+    """Under a relative clause ("the peninsula Putin annexed in 2014")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ == "relcl":
+            return True
+        node = node.head
+    return False
+
+
+def attached(token: Token, own: set) -> bool:
+    """Does `token` hang from one of `own` without crossing a clause boundary?"""
+    node = token
+    while node.i not in own:
+        if node.dep_ in CLAUSE_BOUNDARIES or node.head.i == node.i:
+            return False
+        node = node.head
+    return True
+
+
+def branch(token: Token, positions: set) -> int:
+    """Which coordinated part of a scope a token sits in: the highest `conj` on its way up to
+    the scope's root, else the root's child that holds it."""
+    node, found, conj = token, token.i, None
+    while node.head.i != node.i and node.head.i in positions:
+        if node.dep_ == "conj":
+            conj = node.i
+        found = node.i
+        node = node.head
+    return conj if conj is not None else found
