@@ -72,8 +72,11 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
     p = model.p_act(detector(c, facts))
     if p < model.threshold:
         return []
-    types = model.type_probabilities(act_type(c, model.type_classes))
-    kind = max(types, key=types.get)
+    if c.polarity == "negative" and c.prior:
+        kind = c.prior   # "did not demand" is a negated demand, not a refusal (the contract)
+    else:
+        types = model.type_probabilities(act_type(c, model.type_classes))
+        kind = max(types, key=types.get)
     if c.spec.get("issue"):
         issues = {c.spec["issue"]: 1.0}
     else:
@@ -83,8 +86,10 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
     ranked = sorted(issues.items(), key=lambda kv: -kv[1])
     objects = {name: (obj, via) for name, obj, via in c.rule_issues}
     chosen = [ranked[0][0]]
-    if chosen[0] in objects:   # the model agrees with the rules: keep their split by branch
-        chosen += [name for name in objects if name != chosen[0]]
+    if chosen[0] in objects or _keyword_issues(c):
+        # the model agrees with the rules, or a strong pack keyword names the issue of a pack
+        # word: the rules' issues, one per coordinated branch
+        chosen = list(objects)
     out = []
     for name in chosen:
         if not _issue_allowed(c, name):
@@ -92,6 +97,14 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
         obj, via = objects.get(name, (None, False))
         out.append((kind, name, obj, via, round(p, 2)))
     return out
+
+
+def _keyword_issues(c: Candidate) -> bool:
+    """A pack trigger whose rule issues all come from strong pack keywords in its scope (the
+    domain packs are written for negotiation text; the issue model is trained on few articles
+    of any one conflict)."""
+    return c.source in ("pack", "speech") and bool(c.rule_issues) and all(
+        any(k[0] == name and k[1] for k in c.keywords) for name, _, _ in c.rule_issues)
 
 
 def _issue_allowed(c: Candidate, name: str) -> bool:

@@ -116,9 +116,9 @@ class CandidateFinder:
             # only a CAMEO verb over a pack word ("preparing for a meeting with ...": the meeting)
             rank = SOURCE_RANK[frame["source"]]
             if any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
-                   or syntax.dominates(token, other) and SOURCE_RANK[f["source"]] > rank
+                   or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
                    for other, f in found):
-                continue   # ... and a CAMEO verb over a pack word gives way to it
+                continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject
             flags = set()
             if any(c.i != token.i and c.is_ancestor(token) or c.i == token.i for c in contents):
                 flags.add("embedded")   # the content of a demand, plan or terms
@@ -127,6 +127,16 @@ class CandidateFinder:
             if self.context.in_condition(token):
                 continue   # hypothetical: "until Russia withdraws its troops" is no withdrawal
             self._candidates(token, frame, sent, flags)
+
+    def _hands_over(self, verb: Token, noun: Token, frame: dict) -> bool:
+        """Does the verb only carry a nominal act that takes its subject ("made an offer",
+        "preparing for a meeting with ...")? Then the noun states the act, not the verb."""
+        if noun.pos_ not in ("NOUN", "PROPN") or not syntax.dominates(verb, noun):
+            return False
+        head = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+        if head.i != verb.i or noun.dep_ not in ("dobj", "pobj"):
+            return False
+        return frame["type"] == "meet" or verb.lemma_.lower() in self.pack.light_verbs
 
     def _colon_contents(self, found) -> list[Token]:
         """"he set out his terms: Ukraine must ...": the clauses after a colon that follows a

@@ -14,6 +14,7 @@ what every candidate of one article shares (the article's issue profile, actor t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 
 from spacy.attrs import LEMMA, LOWER
@@ -31,6 +32,9 @@ class ArticleFacts:
 
     def __init__(self, doc: Doc, pack: Pack):
         self.actors = {a["id"]: a for a in doc._.actors or []}
+        ranked = sorted(self.actors.values(), key=lambda a: -len(a["mentions"]))
+        self.salience = {a["id"]: rank for rank, a in enumerate(ranked)}
+        self.sentence_starts = [s.start for s in doc.sents]
         counts: Counter = Counter()
         strings = doc.vocab.strings
         codes = doc.to_array([LEMMA, LOWER])
@@ -90,6 +94,8 @@ def detector(c: Candidate, facts: ArticleFacts) -> list[str]:
     out += [f"modal={m}" for m in _modals(t)]
     sent = t.sent
     out.append(f"sent_words={_bucket(len(sent), (6, 12, 25, 40))}")
+    out.append(f"actor_rank={_bucket(facts.salience.get(c.actor, 9), (0, 1, 2, 4))}")
+    out.append(f"sent_index={_bucket(bisect_right(facts.sentence_starts, t.i) - 1, (0, 2, 5, 10))}")
     if not any(tok.pos_ in ("VERB", "AUX") for tok in sent):
         out.append("verbless")
     return out
