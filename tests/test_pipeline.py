@@ -141,8 +141,19 @@ def test_a_speaker_in_markdown_bold_is_still_the_speaker(nlp):
     assert direct[0]["cue"]["text"] == text[start:end]  # the article's text, marks included
 
 
-@given(st.text(alphabet=st.sampled_from("ab *#_\n“”."), max_size=60))
+@given(st.text(alphabet=st.sampled_from("ab *#_\n“”.()i"), max_size=60))
 def test_the_parse_view_only_ever_blanks_markup_characters(text):
     view = parse_view(text)
     assert len(view) == len(text)
-    assert all(v == t or (t in "*#" and v == " ") for v, t in zip(view, text))
+    assert all(v == t or (t in "*#()i" and v == " ") for v, t in zip(view, text))
+
+
+def test_enumerators_inside_a_sentence_are_blanked_for_the_parse(nlp):
+    """Joint statements number their commitments ("X will (i) modify ... and (ii) remove"):
+    the small model took "(i)" for the verb's subject, so the commitment had no party."""
+    text = "Ruritania will (i) lower its tariffs and (ii) lift its quotas (see Annex (b))."
+    view = parse_view(text)
+    assert view == "Ruritania will     lower its tariffs and      lift its quotas (see Annex (b))."
+    doc = nlp(text)
+    lower = next(t for t in doc if t.text == "lower")
+    assert [c.text for c in lower.children if c.dep_ == "nsubj"] == ["Ruritania"]
