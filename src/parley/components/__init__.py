@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 STAGE_ATTRIBUTES = ("actors", "quotes", "acts", "times", "places")
 
 TEXT_KEY = "parley_text"
+SOURCE_KEY = "parley_source_text"   # the article's own text, where the parse view differs
 
 
 def doc_text(doc: Doc) -> str:
@@ -22,6 +23,12 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+def source_text(doc: Doc) -> str:
+    """The article's text as written (Markdown marks included), which the parse view
+    (`doc_text`) blanks; the same length, so offsets are shared."""
+    return doc.user_data.get(SOURCE_KEY) or doc_text(doc)
 
 
 for _name in STAGE_ATTRIBUTES + ("article_date", "stage_warnings"):

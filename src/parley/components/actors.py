@@ -755,6 +755,25 @@ def actors_named_in(doc: Doc, start: int, end: int, demonyms: bool = True) -> li
     return found
 
 
+def context_parties(doc: Doc, before: int) -> list[str]:
+    """The parties "both sides" or "the two delegations" stand for at character `before`: those
+    named together (people, states, organisations; "Russian and Ukrainian negotiators" too) in
+    the nearest sentence before it that names two or more, else the article's two most
+    mentioned people or states."""
+    people = [a for a in doc._.actors or [] if a["type"] == "person"]
+    for sent in reversed([s for s in doc.sents if s.end_char <= before]):
+        named = [(m[0], a["id"]) for a in people for m in a["mentions"]
+                 if sent.start_char <= m[0] < sent.end_char]
+        found = [actor_id for _, actor_id in sorted(named)]
+        found += [a for a in actors_named_in(doc, sent.start_char, sent.end_char) if a not in found]
+        found = list(dict.fromkeys(found))
+        if len(found) > 1:
+            return found
+    ranked = sorted((a for a in doc._.actors or [] if a["type"] in ("person", "state")),
+                    key=lambda a: -len(a["mentions"]))
+    return [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []
+
+
 def is_agent_noun(token: Token) -> bool:
     """"officials", "his counterpart", "the delegation": a noun that names a party's agent."""
     nouns = _finder(token.doc).reg.agent_nouns

@@ -27,7 +27,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import actors, attribution_model, doc_text, quote_data
+from . import actors, attribution_model, doc_text, quote_data, quote_layout
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -55,6 +55,8 @@ def lexicon() -> dict:
         "reporting_nouns": frozenset(data["reporting_nouns"]),
         "poll_nouns": frozenset(data["poll_nouns"]),
         "anonymous_nouns": frozenset(data["anonymous_nouns"]),
+        "event_nouns": frozenset(data["event_nouns"]),
+        "document_nouns": frozenset(data["document_nouns"]),
         "role_nouns": frozenset(data["role_nouns"]),
         "marks": {opener: tuple(closers) for opener, closers in marks.items()},
         "mark_re": re.compile("[" + re.escape("".join(sorted(
@@ -411,7 +413,25 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
     start, end = _mention_span(subject)
     text = doc_text(doc)[start:end]
     lemma = subject.lower_
+    if subject.pos_ == "NOUN" and lemma in lex["event_nouns"]:
+        return {"actor": None, "anonymous": None, "mention": None, "anonymity": "unattributed",
+                "event": True}   # "the talks were businesslike": no speaker, no quote
+    if subject.pos_ == "NOUN" and lemma in lex["document_nouns"]:
+        return _document_speaker(doc, subject)
     actor = resolve_mention(doc, start, end)
+    if actor is None and subject.pos_ in ("NOUN", "PROPN"):
+        group = actors.resolve_group(doc, subject)   # "Chinese officials", "the Ukrainian delegation"
+        if actors.is_collective(subject) and not group:
+            group = actors.context_parties(doc, start)   # "both sides said"
+            if group:
+                return {"actor": group[0], "anonymous": None, "mention": [start, end],
+                        "anonymity": "named", "speakers": group}
+        if group and lemma not in lex["anonymous_nouns"] and subject.lemma_.lower() not in lex["anonymous_nouns"]:
+            return {"actor": group[0], "anonymous": None, "mention": [start, end],
+                    "anonymity": "role", **({"speakers": group} if len(group) > 1 else {})}
+        actor_of_group = group[0] if group else None
+    else:
+        actor_of_group = None
     if subject.pos_ == "PRON" and lemma not in lex["anonymous_nouns"]:
         if actor is None:
             antecedent = _antecedent(doc, subject)
@@ -440,11 +460,25 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                 affiliation = resolve_mention(doc, ent.start_char, ent.end_char)
                 if affiliation:
                     break
-        return {"actor": affiliation, "anonymous": text, "mention": [start, end],
+        return {"actor": affiliation or actor_of_group, "anonymous": text, "mention": [start, end],
                 "anonymity": "anonymous"}
     if lemma in lex["role_nouns"] or subject.lemma_.lower() in lex["role_nouns"]:
         return {"actor": actor, "anonymous": None, "mention": [start, end], "anonymity": "role"}
     return {"actor": actor, "anonymous": text, "mention": [start, end], "anonymity": "anonymous"}
+
+
+def _document_speaker(doc: Doc, subject: Token) -> dict:
+    """The author of a document that "says" something: its possessor or a modifier that names
+    an actor ("the Kremlin's statement", "a White House readout"), else no one."""
+    for child in subject.children:
+        if child.dep_ in ("poss", "compound", "nmod", "amod"):
+            start, end = child.left_edge.idx, child.idx + len(child)
+            actor = resolve_mention(doc, start, end)
+            if actor:
+                return {"actor": actor, "anonymous": None, "mention": [start, end],
+                        "anonymity": "named"}
+    start, end = _mention_span(subject)   # where the text names it, though no one speaks
+    return {"actor": None, "anonymous": None, "mention": [start, end], "anonymity": "unattributed"}
 
 
 def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
@@ -1315,6 +1349,7 @@ def find_quotes(doc: Doc) -> Doc:
               if not any(s < q["segments"][0][1] and q["segments"][0][0] < e for s, e in credited)]
     quotes = credits + direct + indirect_quotes(doc, quoted, credits + direct)
     quotes += learned_quotes(doc, _taken_spans(quotes))
+    quotes = [q for q in quotes if not q["speaker"].pop("event", False)]
     quotes.sort(key=lambda q: q["segments"][0][0])
     previous_anonymous = None
     for number, quote in enumerate(quotes, 1):
@@ -1322,6 +1357,7 @@ def find_quotes(doc: Doc) -> Doc:
         _link_another(quote, previous_anonymous)
         if quote["speaker"]["anonymity"] == "anonymous":
             previous_anonymous = quote
+    quote_layout.apply(doc, quotes)
     doc._.quotes = quotes
     for key in ("parley_quotes_proper", "parley_quotes_resolve_failed"):
         doc.user_data.pop(key, None)

@@ -414,6 +414,9 @@ class CandidateFinder:
     def _resolve_all(self, token: Token, quote: dict | None) -> list[str]:
         """Every actor an agent token stands for: itself, a group it speaks for, or the parties
         in context for a collective or a plural pronoun."""
+        speakers = (quote or {}).get("speaker", {}).get("speakers")
+        if speakers and token.lower_ in PLURAL_FIRST_PERSON:
+            return list(speakers)   # "we" in what "both sides" said
         single = self._resolve_token(token, quote)
         if single:
             return [single]
