@@ -55,6 +55,11 @@ def _act_lexicon():
     return Lexicon(load_packs())
 
 
+def _act_type(word: Token) -> str | None:
+    trigger = _act_lexicon().pack_trigger(word)
+    return trigger.type if trigger is not None else None
+
+
 def _is_act_trigger(word: Token) -> bool:
     """Would the acts stage's packs take this word for a negotiation move of one of the
     `act_types_not_quotes` types (its part of speech and, for `call for`, its particle
@@ -134,7 +139,8 @@ def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[
         edges = []
         act = _is_act_trigger(word)
         for argument, preposition, shape in rights:
-            if act and shape in config["act_shapes"]:
+            if act and (shape in config["act_shapes"]
+                        or shape == "xcomp" and _act_type(word) in config["act_infinitive_types"]):
                 continue
             left, right = argument.left_edge.i, argument.right_edge.i + 1
             edges.append((left, right, argument.i > word.i))
