@@ -11,27 +11,30 @@ from parley.positions import (analyse_positions, build_positions, find_contradic
 
 
 def act(article_id, date, outlet, actor, type, issue, evidence, *, polarity="positive",
-        source_actor=None, source_anonymous=None, n=0):
+        source_actor=None, source_anonymous=None, n=0, object=None, target=None):
     return {"article_id": article_id, "n": n, "act_id": f"act{n}", "date": date, "outlet": outlet,
             "actor": actor, "type": type, "issue": issue, "polarity": polarity, "regions": [],
+            "object": object, "target": target,
             "source_actor": source_actor, "source_anonymous": source_anonymous,
             "evidence_start": 0, "evidence_end": len(evidence), "evidence_text": evidence}
 
 
 CORPUS = [
     act("a1", "2025-03-01", "Wire", "ukraine", "reject", "ceasefire",
-        "Kyiv rejected the proposed ceasefire as a trap"),
+        "Kyiv rejected the proposed ceasefire as a trap", object="ceasefire", target="russia"),
     act("a2", "2025-03-20", "Gazette", "ukraine", "accept", "ceasefire",
-        "Ukraine accepted a 30-day ceasefire after talks in Jeddah"),
+        "Ukraine accepted a 30-day ceasefire after talks in Jeddah", object="ceasefire",
+        target="russia"),
     act("a3", "2025-03-04", "Wire", "russia", "demand", "sanctions",
         "Moscow demanded that sanctions on its banks be lifted before any deal"),
     act("a4", "2025-03-04", "Herald", "russia", "demand", "sanctions",
         "Moscow demanded that sanctions on its banks be lifted before any deal, officials said"),
     act("a5", "2025-03-05", "Wire", "united-states", "support", "talks_format",
         "Washington backs the plan for a leaders' summit",
-        source_anonymous="a source close to the talks"),
+        source_anonymous="a source close to the talks", object="summit", target="russia"),
     act("a6", "2025-03-05", "Herald", "united-states", "oppose", "talks_format",
-        "Washington opposes the plan for a leaders' summit", source_actor="marco-rubio"),
+        "Washington opposes the plan for a leaders' summit", source_actor="marco-rubio",
+        object="summit", target="russia"),
 ]
 
 
@@ -92,3 +95,23 @@ def test_the_same_stance_twice_is_neither_shift_nor_contradiction():
             act("c2", "2025-02-01", "Wire", "nato", "reject", "membership", "NATO rejected it")]
     [position] = build_positions(merge_reports(rows))
     assert find_shifts(position) == [] and find_contradictions(position) == []
+
+
+def test_opposite_types_about_different_things_are_no_shift():
+    """Condemning one party's war and backing another's defence share an issue, not an object;
+    a demand of a party and a rejection of its demands are one position; `other` is no issue
+    to hold a stance on."""
+    rows = [act("d1", "2025-01-01", "Wire", "canada", "oppose", "military_forces",
+                "Canada condemned Russia's war", object="war", target="russia"),
+            act("d2", "2025-02-20", "Wire", "canada", "support", "military_forces",
+                "Canada backed Ukraine's air defence", object="air defence", target="ukraine"),
+            act("d3", "2025-01-01", "Wire", "kenya", "demand", "ceasefire",
+                "Kenya demanded a ceasefire", object="ceasefire"),
+            act("d4", "2025-02-20", "Wire", "kenya", "reject", "ceasefire",
+                "Kenya rejected the rebels' ceasefire terms", object="ceasefire"),
+            act("d5", "2025-01-01", "Wire", "chile", "support", "other",
+                "Chile welcomed the green bond", object="bond"),
+            act("d6", "2025-02-20", "Wire", "chile", "oppose", "other",
+                "Chile opposed the bond", object="bond")]
+    result = analyse_positions(rows)
+    assert result["shifts"] == [] and result["contradictions"] == []

@@ -68,6 +68,14 @@ class Statement:
         return (self.dates or [None])[-1]
 
     @property
+    def targets(self) -> set[str]:
+        return {r["target"] for r in self.reports if r.get("target")}
+
+    @property
+    def objects(self) -> set[str]:
+        return {r["object"].lower() for r in self.reports if r.get("object")}
+
+    @property
     def outlets(self) -> list[str]:
         return sorted({outlet_of(r) for r in self.reports})
 
@@ -228,13 +236,35 @@ def build_positions(statements: list[Statement]) -> list[Position]:
             for (actor, issue, regions), group in sorted(grouped.items(), key=lambda kv: str(kv[0]))]
 
 
+def comparable(a: Statement, b: Statement) -> bool:
+    """Two statements can contradict each other when their types are an opposite pair
+    (`opposite_types` in positions.yaml: accepting and rejecting, supporting and opposing) and
+    they are aimed at the same party, or, naming no party, at the same object (the keyword that
+    named the issue, where it is a noun: "rejected the ceasefire proposal", "accepted a
+    ceasefire"; an adjective names a domain, "the humanitarian situation", and sets no object).
+    "Condemned Russia's war" and "pledged support for Ukraine's defence" share an issue, neither
+    a target nor an object."""
+    pairs = {frozenset(pair) for pair in settings().get("opposite_types") or ()}
+    if frozenset((a.type, b.type)) not in pairs:
+        return False
+    return bool(a.targets & b.targets) or (not (a.targets or b.targets)
+                                           and bool(a.objects & b.objects))
+
+
+def _stance_issue(position: Position) -> bool:
+    return position.issue not in set(settings().get("no_stance_issues") or ())
+
+
 def find_contradictions(position: Position) -> list[dict]:
     """Different sources reporting opposite stances of the actor within the same period."""
     window = settings()["contradiction_days"]
     found = []
+    if not _stance_issue(position):
+        return found
     for a in (s for s in position.statements if s.sign):
         for report_a in a.reports:
-            for b in (s for s in position.statements if s.sign == -a.sign and s.id > a.id):
+            for b in (s for s in position.statements
+                      if s.sign == -a.sign and s.id > a.id and comparable(a, s)):
                 for report_b in b.reports:
                     apart = _days_apart(report_a.get("date"), report_b.get("date"))
                     different = (outlet_of(report_a), reporter_of(report_a)) != \
@@ -250,9 +280,12 @@ def find_shifts(position: Position) -> list[dict]:
     window = settings()["contradiction_days"]
     signed = [s for s in position.statements if s.sign and s.first_seen]
     shifts = []
+    if not _stance_issue(position):
+        return shifts
     for before, after in zip(signed, signed[1:]):
         apart = _days_apart(before.last_seen, after.first_seen)
-        if before.sign != after.sign and apart is not None and apart > window:
+        if before.sign != after.sign and apart is not None and apart > window \
+                and comparable(before, after):
             shifts.append(_flag("shift", position, before, after, before.reports[-1],
                                 after.reports[0]))
     return shifts

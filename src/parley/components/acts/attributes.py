@@ -103,7 +103,10 @@ class Context:
                     continue
                 if not all(syntax.word_matches(w, doc[token.i + k]) for k, w in enumerate(words)):
                     continue
-                value = obj or doc[token.i:end].text.lower()
+                # a keyword used as an adjective names a domain, not the thing the act is
+                # about ("the humanitarian situation", "nuclear safety"): no object then
+                adjective = len(words) == 1 and (token.pos_ == "ADJ" or token.dep_ == "amod")
+                value = obj or (None if adjective else doc[token.i:end].text.lower())
                 found.append((issue, strong, abs(token.i - trigger.i), value,
                               syntax.branch(token, positions)))
         return found
@@ -124,11 +127,11 @@ class Context:
         if strong:
             chosen: dict = {}
             for branch in sorted(strong):
-                _, _, issue, value = min(strong[branch])
+                _, _, issue, value = min(strong[branch], key=lambda k: (k[0], k[1], k[2]))
                 chosen.setdefault(issue, value)
             return [(issue, value, False) for issue, value in chosen.items()]
         if weak:
-            _, issue, value = min(weak)
+            _, issue, value = min(weak, key=lambda k: (k[0], k[1]))
             return [(issue, value, False)]
         pronoun = any(t.lower_ in OBJECT_PRONOUNS and t.dep_ in ("dobj", "pobj") and t.head.i == trigger.i
                       for t in scope)
