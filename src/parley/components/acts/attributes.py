@@ -20,11 +20,13 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from .. import doc_text
-from ..actors import resolve_mention
+from ..actors import actors_named_in, resolve_mention
 from . import syntax
 from .lexicon import Pack
 
 OBJECT_PRONOUNS = {"it", "this", "that"}
+TARGET_PREPOSITIONS = {"to", "with", "from", "on", "against", "of", "for", "about", "over", "toward",
+                       "towards", "at"}
 
 
 class Context:
@@ -186,21 +188,34 @@ class Context:
 
     # -- target ----------------------------------------------------------------------------------
     def target(self, trigger: Token, actor: str, agents) -> str | None:
+        """The party the act is aimed at: a recipient ("offered Kyiv", "to Kyiv"), an object
+        that is a party or belongs to one ("rejects Trump's plan", "demands that Ukraine
+        leave"), the party of what the act is about ("condemnation of Russia's war", "support
+        for Ukraine", "concern about Russian troops")."""
         candidates = []
         for child in trigger.children:
-            if child.dep_ in ("dative", "prep") and child.lower_ in ("to", "with", "from", "on", "against"):
+            if child.dep_ in ("dative", "prep") and child.lower_ in TARGET_PREPOSITIONS:
                 candidates.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "dative":
                 candidates.append(child)
         for child in trigger.children:
             if child.dep_ in ("dobj", "ccomp", "relcl"):
                 candidates.append(child)
-                # "demands that Ukraine leave", "rejects Trump's plan"
-                candidates.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass", "poss"))
-        for cand in candidates:
+        owners = []
+        for cand in list(candidates):
+            # "demands that Ukraine leave", "rejects Trump's plan", "Russia's war",
+            # "Russian troops", "the war against Ukraine"
+            owners.extend(c for c in cand.children if c.dep_ in ("nsubj", "nsubjpass", "poss"))
+            owners.extend(g for c in cand.children if c.dep_ == "prep" and c.lower_ in ("of", "against")
+                          for g in c.children if g.dep_ == "pobj")
+        for cand in candidates + owners:
             if cand.lower_ in OBJECT_PRONOUNS:
                 continue   # "support it": the object is a proposal, not a party
             target = resolve_mention(self.doc, cand.idx, cand.idx + len(cand))
+            if target is None:
+                named = [a for a in actors_named_in(self.doc, cand.left_edge.idx, cand.idx + len(cand))
+                         if a != actor]
+                target = named[0] if named else None
             if target and target != actor:
                 return target
         return None
