@@ -73,6 +73,25 @@ def fit_logistic(rows: Sequence[Sequence[str]], labels: Sequence[int], l2: float
     return {name: float(w[i]) for name, i in columns.items() if abs(w[i]) >= prune}
 
 
+def _allowed_mask(allowed: Sequence[set[str]], classes: Sequence[str]) -> np.ndarray:
+    """rows x classes, 1 where the class is allowed for the row."""
+    index = {c: k for k, c in enumerate(classes)}
+    mask = np.zeros((len(allowed), len(classes)))
+    for r, wanted in enumerate(allowed):
+        for c in wanted:
+            mask[r, index[c]] = 1.0
+    return mask
+
+
+def _residual(logits: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The gradient of -log sum_{allowed} p over the logits: p minus p renormalised on the
+    allowed set."""
+    p = probabilities(logits)
+    q = p * mask
+    q /= np.maximum(q.sum(axis=1, keepdims=True), 1e-12)
+    return p - q
+
+
 def fit_softmax(rows: Sequence[Sequence[str]], allowed: Sequence[set[str]], classes: Sequence[str],
                 l2: float = 1e-3, steps: int = 400, min_count: int = 2, rate: float = 0.1,
                 prune: float = 0.0) -> dict[str, list[float]]:
@@ -80,17 +99,10 @@ def fit_softmax(rows: Sequence[Sequence[str]], allowed: Sequence[set[str]], clas
     columns = vocabulary(rows, min_count)
     x = design(rows, columns)
     xt = x.T.tocsr()
-    index = {c: k for k, c in enumerate(classes)}
-    mask = np.zeros((len(rows), len(classes)))
-    for r, wanted in enumerate(allowed):
-        for c in wanted:
-            mask[r, index[c]] = 1.0
+    mask = _allowed_mask(allowed, classes)
 
     def gradient(w):
-        p = probabilities(x @ w)
-        q = p * mask
-        q /= np.maximum(q.sum(axis=1, keepdims=True), 1e-12)
-        return xt @ (p - q) / len(rows) + l2 * w
+        return xt @ _residual(x @ w, mask) / len(rows) + l2 * w
 
     w = _adam(gradient, (len(columns), len(classes)), steps, rate)
     return {name: [float(v) for v in w[i]] for name, i in columns.items()
@@ -106,17 +118,11 @@ def fit_choice(rows: Sequence[dict[str, Sequence[str]]], allowed: Sequence[set[s
     columns = vocabulary(flat, min_count)
     x = design(flat, columns)
     xt = x.T.tocsr()
-    index = {c: k for k, c in enumerate(classes)}
-    mask = np.zeros((len(rows), len(classes)))
-    for r, wanted in enumerate(allowed):
-        for c in wanted:
-            mask[r, index[c]] = 1.0
+    mask = _allowed_mask(allowed, classes)
 
     def gradient(w):
-        p = probabilities((x @ w).reshape(len(rows), len(classes)))
-        q = p * mask
-        q /= np.maximum(q.sum(axis=1, keepdims=True), 1e-12)
-        return xt @ (p - q).ravel() / len(rows) + l2 * w
+        logits = (x @ w).reshape(len(rows), len(classes))
+        return xt @ _residual(logits, mask).ravel() / len(rows) + l2 * w
 
     w = _adam(gradient, len(columns), steps, rate)
     return {name: float(w[i]) for name, i in columns.items() if abs(w[i]) >= prune}

@@ -21,6 +21,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .attributes import Context
 from .candidates import Candidate, CandidateFinder
 from .features import ArticleFacts, act_type, detector, issue
 from .lexicon import Pack, load_packs
@@ -118,19 +119,11 @@ def _record(c: Candidate, kind: str, issue_name: str, obj, via_pronoun: bool, co
     return {
         "id": "", "type": kind, "actor": c.actor, "target": c.target, "issue": issue_name,
         "object": obj, "regions": regions, "polarity": c.polarity, "modality": c.modality,
-        "condition": c.condition, "time": c.time, "source": _source(c.quote),
+        "condition": c.condition, "time": c.time, "source": Context.source(c.quote),
         "evidence": list(c.evidence), "confidence": confidence,
         "trigger": {"text": trigger.text, "span": [trigger.idx, trigger.idx + len(trigger)]},
         "reporter_hedge": c.reporter_hedge, "plover": pack.plover.get(kind),
     }
-
-
-def _source(quote: dict | None) -> dict:
-    if not quote:
-        return {"quote": None, "actor": None, "anonymous": None}
-    speaker = quote.get("speaker") or {}
-    return {"quote": quote.get("id"), "actor": speaker.get("actor"),
-            "anonymous": speaker.get("anonymous")}
 
 
 def _one_per_stance(acts: list[dict]) -> list[dict]:
