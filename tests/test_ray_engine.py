@@ -117,8 +117,8 @@ def test_watch_with_the_ray_engine_stores_new_files_once(tmp_path, ray_cluster):
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "a.txt").write_text(" date 2025-08-17 Putin said Russia wants all of Donbas.\n",
-                                 encoding="utf-8")
+    (inbox / "a.txt").write_text(" date 2025-08-17 Putin demanded that Ukraine withdraw its "
+                                 "troops from Donbas.\n", encoding="utf-8")
     engine = open_ledger(str(tmp_path / "watch.db"))
     calls = []
 

@@ -76,7 +76,7 @@ _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])([^\n]{0,300}?[^\s*])\1(?!
 _HEADING = re.compile(r"^[ \t]*(#{1,6})(?=[ \t])", re.MULTILINE)
 # Enumerators inside a sentence ("The United States will (i) modify ... and (ii) remove ...", as
 # joint statements list commitments): the small model parses "(i)" as the verb's subject.
-_ENUMERATOR = re.compile(r"(?<=\s)\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s)")
+ENUMERATOR = re.compile(r"(?<=\s)\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s)")
 
 
 def parse_view(text: str) -> str:
@@ -84,7 +84,7 @@ def parse_view(text: str) -> str:
     enumerators ("(ii)") blanked out with spaces. The length and every other character stay, so every offset into it is an offset
     into the article's own text (a lone `*`, as in `f***`, is left alone)."""
     if "(" in text:
-        text = _ENUMERATOR.sub(lambda m: " " * len(m.group(0)), text)
+        text = ENUMERATOR.sub(lambda m: " " * len(m.group(0)), text)
     if "*" not in text and "#" not in text:
         return text
     text = _HEADING.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), text)
