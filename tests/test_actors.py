@@ -300,3 +300,17 @@ def test_a_generic_agent_speaks_for_the_states_that_qualify_it(nlp, text, word, 
     doc = nlp(text)
     token = next(t for t in doc if t.text == word)
     assert resolve_group(doc, token) == expected
+
+
+def test_a_definite_description_points_back_like_a_pronoun(nlp):
+    from parley.components.actors import resolve_mention
+
+    text = ("Verizon offered a new contract to the Communications Workers Union on Monday. "
+            "The company said the deal was final. The union rejected it.")
+    doc = nlp(text)
+    spans = {w: (text.index(w), text.index(w) + len(w)) for w in ("The company", "The union")}
+    assert resolve_mention(doc, *spans["The company"]) == "verizon"
+    assert resolve_mention(doc, *spans["The union"]) == "communications-workers-union"
+    alone = nlp("Prices rose in March. The union rejected the offer.")
+    start = alone.text.index("The union")
+    assert resolve_mention(alone, start, start + 9) is None   # no union named before it

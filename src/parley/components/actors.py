@@ -72,6 +72,7 @@ class Registry:
     agent_nouns: set[str] = field(default_factory=set)
     collective_nouns: set[str] = field(default_factory=set)
     pronouns: dict[str, dict] = field(default_factory=dict)
+    definite_anaphors: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
     leader_roles: dict[str, str] = field(default_factory=dict)
 
@@ -169,6 +170,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.agent_nouns |= set(spec.get("agent_nouns") or ())
     reg.collective_nouns |= set(spec.get("collective_nouns") or ())
     reg.pronouns.update(spec.get("pronouns") or {})
+    reg.definite_anaphors.update(spec.get("definite_anaphors") or {})
 
 
 def _finish(reg: Registry) -> None:
@@ -585,20 +587,22 @@ def _subjectish(token: Token) -> bool:
     return False
 
 
-def antecedent(doc: Doc, token: Token, reg: Registry) -> str | None:
+def antecedent(doc: Doc, token: Token, reg: Registry, spec: dict | None = None) -> str | None:
     """The actor a pronoun refers to: a compatible actor before it, subjects first.
 
     Same sentence: the nearest subject before the pronoun, else the nearest mention. Earlier
     sentences (up to the pronoun's `window` back, from the registry): the first subject of the nearest sentence that has a candidate,
     else its first candidate. Gender comes from the registry where known.
     """
-    spec = reg.pronouns.get(token.lower_)
+    spec = spec or reg.pronouns.get(token.lower_)
     if spec is None:
         return None
     types, gender = set(spec.get("types") or ()), spec.get("gender")
     cands = []
     for actor in doc._.actors or ():
         if actor["type"] not in types:
+            continue
+        if spec.get("in_name") and token.lemma_.lower() not in (actor.get("name") or "").lower():
             continue
         g = actor.get("gender") or reg.actors.get(actor["id"], {}).get("gender")
         if gender and g and g != gender:
@@ -703,6 +707,13 @@ def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
         actor_id = antecedent(doc, pronoun, finder.reg)
         if actor_id:
             add_mention(doc, actor_id, pronoun.idx, pronoun.idx + len(pronoun))
+        return actor_id
+    words = [t for t in span if not t.is_punct]
+    anaphor = finder.reg.definite_anaphors.get(head.lemma_.lower())
+    if anaphor and len(words) == 2 and words[0].lower_ == "the" and words[1].i == head.i:
+        actor_id = antecedent(doc, head, finder.reg, anaphor)   # "the company said"
+        if actor_id:
+            add_mention(doc, actor_id, span.start_char, span.end_char)
         return actor_id
     for m_span, kind, actor_id in _sub_matches(finder, span):
         if kind == "demonym" or (head.pos_ == "NOUN" and not m_span.start <= head.i < m_span.end):
