@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .. import doc_text
 from ..actors import (
     actors_named_in, is_agent_noun, is_collective, resolve_group, resolve_mention,
 )
 from . import attributes, syntax
-from .lexicon import Lexicon, Pack, Trigger
+from .lexicon import Lexicon, Pack
 
 FIRST_PERSON = {"we", "i", "us", "me", "our", "my"}
 THIRD_PERSON = {"he", "she", "him", "her"}
@@ -70,10 +69,6 @@ class Candidate:
     confidence: float
     flags: set = field(default_factory=set)
     rule: bool = False
-
-    @property
-    def key(self) -> tuple:
-        return (self.trigger.i, self.actor)
 
 
 class CandidateFinder:
@@ -400,40 +395,40 @@ class CandidateFinder:
         """Resolved (actor id, token, via, confidence) per agent; unresolvable agents dropped."""
         seen, out = [], []
         for token, via in agents:
-            for actor in self._resolve_all(token, quote):
+            actors, direct = self._resolve_how(token, quote)
+            for actor in actors:
                 if actor not in seen:
                     seen.append(actor)
-                    how = via if actor in self._direct(token, quote) else via + "+group"
+                    how = via if actor in direct else via + "+group"
                     out.append((actor, token, how, 0.7 if actor.startswith("~") else 0.8))
         return [(a.lstrip("~"), t, v, c) for a, t, v, c in out]
 
-    def _direct(self, token: Token, quote) -> list[str]:
-        found = self._resolve_token(token, quote)
-        return [found] if found else []
-
     def _resolve_all(self, token: Token, quote: dict | None) -> list[str]:
-        """Every actor an agent token stands for: itself, a group it speaks for, or the parties
-        in context for a collective or a plural pronoun."""
+        return self._resolve_how(token, quote)[0]
+
+    def _resolve_how(self, token: Token, quote: dict | None) -> tuple[list[str], set[str]]:
+        """Every actor an agent token stands for, and those it names itself (not a group it
+        speaks for, or the parties in context for a collective or a plural pronoun)."""
+        single = self._resolve_token(token, quote)
         speakers = (quote or {}).get("speaker", {}).get("speakers")
         if speakers and token.lower_ in PLURAL_FIRST_PERSON:
-            return list(speakers)   # "we" in what "both sides" said
-        single = self._resolve_token(token, quote)
+            return list(speakers), {single}   # "we" in what "both sides" said
         if single:
-            return [single]
+            return [single], {single}
         for appos in (c for c in token.children if c.dep_ == "appos"):
             group = resolve_group(self.doc, appos)
             if group:
-                return group   # "We, the leaders of the United States, France and Italy"
+                return group, set()   # "We, the leaders of the United States, France and Italy"
         if token.pos_ in ("NOUN", "PROPN"):
             group = resolve_group(self.doc, token)
             if group:
-                return group
+                return group, set()
             if is_collective(token):
-                return self._context_parties()
+                return self._context_parties(), set()
         if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS or (
                 token.lower_ in PLURAL_FIRST_PERSON and quote is None):
-            return self._context_parties()
-        return []
+            return self._context_parties(), set()
+        return [], set()
 
     def _context_parties(self) -> list[str]:
         """The parties "both sides", "they" or a joint statement's "we" stand for: those of the
@@ -496,6 +491,3 @@ def _objects(trigger: Token) -> list[Token]:
         g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
         for g in c.children if g.dep_ == "pobj"]
 
-
-def evidence_text(doc: Doc, candidate: Candidate) -> str:
-    return doc_text(doc)[slice(*candidate.evidence)]
