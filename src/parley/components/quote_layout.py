@@ -19,10 +19,11 @@ every offset is an offset into the article.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from . import doc_text, source_text
+from . import doc_text, quote_data, source_text
 from .actors import resolve_mention, slugify
 
 # A label: the start of a line (a list bullet allowed), a few words, a colon, then a quotation.
@@ -30,8 +31,6 @@ LABEL = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]+)?(?P<label>[^\n:\u201c\"]{2,90}?
                    r"(?=[\u201c\"])", re.MULTILINE)
 # A heading: a Markdown heading line, or a short line with no quotation and no full stop.
 HEADING = re.compile(r"^(?P<line>[ \t]*[^\n\u201c\"]{3,120})$", re.MULTILINE)
-TOPIC_WORDS = {"on", "about", "regarding", "re", "asked", "when", "why", "how", "what", "the",
-               "topic", "question", "in", "for", "after"}
 MAX_INTERVIEW_GAP = 3   # paragraphs between a quotation and the speaker it continues
 
 
@@ -42,7 +41,7 @@ def _speaker_in(doc: Doc, start: int, end: int) -> tuple[str, list[int]] | None:
     if span is None or not len(span):
         return None
     first = next((t for t in span if not t.is_space and not t.is_punct), None)
-    if first is None or first.lower_ in TOPIC_WORDS or first.is_lower:
+    if first is None or first.lower_ in _topic_words() or first.is_lower:
         return None
     # a person before an organisation: "Secretary of State Marco Rubio" is Rubio, not "State"
     people = [e for e in span.ents if e.label_ == "PERSON"]
@@ -56,6 +55,11 @@ def _speaker_in(doc: Doc, start: int, end: int) -> tuple[str, list[int]] | None:
     for ent in people[-1:] + [e for e in span.ents if e.label_ == "ORG"][:1]:
         return slugify(ent.text), [ent.start_char, ent.end_char]
     return None
+
+
+@lru_cache(maxsize=1)
+def _topic_words() -> frozenset[str]:
+    return frozenset(quote_data.quotes_yaml()["topic_words"])
 
 
 def _heading_lines(doc: Doc, original: str) -> list[tuple[int, int]]:
