@@ -1027,3 +1027,11 @@ def test_a_qualified_group_speaks_for_its_state_and_both_sides_for_the_parties(n
     records = [q["speaker"] for q in doc._.quotes]
     assert records[0]["actor"] == "ukraine" and records[0]["anonymity"] == "role"
     assert records[1]["actor"] == "russia" and records[1]["speakers"] == ["russia", "ukraine"]
+
+
+def test_the_layout_lexicons_load_as_words():
+    """YAML reads a bare `on` as true: the topic words must come back as strings."""
+    from parley.components import quote_data
+
+    words = quote_data.quotes_yaml()["topic_words"]
+    assert "on" in words and all(isinstance(w, str) for w in words)
