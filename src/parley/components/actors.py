@@ -780,6 +780,11 @@ def context_parties(doc: Doc, before: int) -> list[str]:
         found = list(dict.fromkeys(found))
         if len(found) > 1:
             return found
+    return principal_actors(doc)
+
+
+def principal_actors(doc: Doc) -> list[str]:
+    """The article's two most mentioned people or states (none where there are fewer)."""
     ranked = sorted((a for a in doc._.actors or [] if a["type"] in ("person", "state")),
                     key=lambda a: -len(a["mentions"]))
     return [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []

@@ -56,16 +56,10 @@ def _act_lexicon():
 
 
 def _act_type(word: Token) -> str | None:
+    """The act type the acts stage's packs give this word (its part of speech and, for `call
+    for`, its particle included), or None."""
     trigger = _act_lexicon().pack_trigger(word)
     return trigger.type if trigger is not None else None
-
-
-def _is_act_trigger(word: Token) -> bool:
-    """Would the acts stage's packs take this word for a negotiation move of one of the
-    `act_types_not_quotes` types (its part of speech and, for `call for`, its particle
-    included)?"""
-    trigger = _act_lexicon().pack_trigger(word)
-    return trigger is not None and trigger.type in settings()["act_types_not_quotes"]
 
 
 @dataclass
@@ -137,10 +131,11 @@ def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[
             continue
         source = _source(word, subject_of)
         edges = []
-        act = _is_act_trigger(word)
+        act_type = _act_type(word)
+        act = act_type in config["act_types_not_quotes"]
         for argument, preposition, shape in rights:
             if act and (shape in config["act_shapes"]
-                        or shape == "xcomp" and _act_type(word) in config["act_infinitive_types"]):
+                        or shape == "xcomp" and act_type in config["act_infinitive_types"]):
                 continue
             left, right = argument.left_edge.i, argument.right_edge.i + 1
             edges.append((left, right, argument.i > word.i))

@@ -98,6 +98,7 @@ def apply(doc: Doc, quotes: list[dict]) -> None:
     if not open_quotes:
         return
     headings = _heading_lines(doc, original)
+    speakers: dict[tuple[int, int], tuple | None] = {}   # each heading resolved once, if needed
     labels = {m.start(): m for m in LABEL.finditer(text)}
     for quote in sorted(open_quotes, key=lambda q: q["segments"][0][0]):
         start = quote["segments"][0][0]
@@ -111,7 +112,11 @@ def apply(doc: Doc, quotes: list[dict]) -> None:
                                 "span": list(label.span("label"))}
                 quote["layout"] = "label"
                 continue
-        heading = _heading_above(doc, headings, line_start)
+        above = [h for h in headings if h[1] <= line_start]
+        if above and above[-1] not in speakers:
+            speakers[above[-1]] = _speaker_in(doc, *above[-1])
+        # the nearest heading above (one naming nobody ends the previous one's reach)
+        heading = speakers[above[-1]] if above else None
         if heading is not None:
             quote["speaker"] = _record(heading[0], heading[1])
             quote["layout"] = "heading"
@@ -127,15 +132,6 @@ def _the_writer(text: str, speaker: dict) -> bool:
     mention = speaker.get("mention")
     return bool(mention) and text[mention[0]:mention[1]].lower() in ("i", "we") \
         and not speaker.get("actor")
-
-
-def _heading_above(doc: Doc, headings: list[tuple[int, int]], line_start: int):
-    """The speaker named by the nearest heading above the line (a heading naming nobody ends
-    the previous one's reach)."""
-    above = [h for h in headings if h[1] <= line_start]
-    if not above:
-        return None
-    return _speaker_in(doc, *above[-1])
 
 
 def _interview_speaker(text: str, quotes: list[dict], quote: dict) -> dict | None:

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
-    actors_named_in, is_agent_noun, is_collective, resolve_group, resolve_mention,
+    actors_named_in, is_agent_noun, is_collective, principal_actors, resolve_group,
+    resolve_mention,
 )
 from . import attributes, syntax
 from .lexicon import Lexicon, Pack
@@ -436,9 +437,7 @@ class CandidateFinder:
         if len(self.parties) > 1:
             return list(self.parties)
         if self.principals is None:
-            ranked = sorted((a for a in self.doc._.actors or [] if a["type"] in ("person", "state")),
-                            key=lambda a: -len(a["mentions"]))
-            self.principals = [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []
+            self.principals = principal_actors(self.doc)
         return list(self.principals)
 
     def _resolve_token(self, token: Token, quote: dict | None) -> str | None:

@@ -31,7 +31,9 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ...evaluation.gold import ActorMatcher, Score, resolve_gold, score_acts, shared_root
@@ -67,18 +69,20 @@ def sha256(text: str) -> str:
 def news_text(corpus: str, ident: str, shared: Path) -> str | None:
     """The text of a news document in `../shared`, or None where it is not there."""
     if corpus == "bbc-2004-2005":
-        path = shared / "bench" / "bbc-2004-2005.jsonl"
-        if path.exists():
-            for line in path.open(encoding="utf-8"):
-                if f'"{ident}"' in line[:60]:
-                    row = json.loads(line)
-                    if row["id"] == ident:
-                        return row["text"]
-        return None
+        return _bbc_texts(shared / "bench" / "bbc-2004-2005.jsonl").get(ident)
     if corpus == "polnear-train":
         path = shared / "data" / "polnear" / "train" / "text" / ident
         return path.read_text("utf-8") if path.exists() else None
     raise ValueError(f"unknown corpus {corpus!r}")
+
+
+@lru_cache(maxsize=2)
+def _bbc_texts(path: Path) -> dict[str, str]:
+    """id -> text of the BBC corpus, read once (not once per training document)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as lines:
+        return {row["id"]: row["text"] for row in map(json.loads, lines)}
 
 
 def to_standoff(gold: dict, corpus: str, ident: str) -> dict:
@@ -251,7 +255,7 @@ def folds(parsed: list[Parsed], k: int) -> list[int]:
     assignment = [0] * len(parsed)
     by_genre: dict[str, list[int]] = {}
     for i, item in enumerate(parsed):
-        by_genre.setdefault(item.gold.get("genre") or "official", []).append(i)
+        by_genre.setdefault(item.gold["genre"], []).append(i)
     for genre in sorted(by_genre):
         members = by_genre[genre]
         rng.shuffle(members)
@@ -276,10 +280,9 @@ def cross_validate(parsed: list[Parsed], table: list[Row], k: int) -> dict[float
 
 def leave_one_genre_out(parsed: list[Parsed], table: list[Row], threshold: float) -> dict:
     out = {}
-    genres = sorted({p.gold.get("genre") or "official" for p in parsed})
-    for genre in genres:
-        train = [r for r in table if (parsed[r.document].gold.get("genre") or "official") != genre]
-        held = [p for p in parsed if (p.gold.get("genre") or "official") == genre]
+    for genre in sorted({p.gold["genre"] for p in parsed}):
+        train = [r for r in table if parsed[r.document].gold["genre"] != genre]
+        held = [p for p in parsed if p.gold["genre"] == genre]
         model = fit(train, threshold)
         result = score(held, model).acts
         out[genre] = {"documents": len(held), **_prf(result)}
@@ -306,9 +309,7 @@ def train(folder: Path = TRAINING_DIR, out: Path = OUT, k: int = 5, report=print
     best = max(t for t in THRESHOLDS if totals[t].acts.f1 >= top - TIE)
     by_genre = leave_one_genre_out(parsed, table, best)
     report("leave one genre out: " + json.dumps(by_genre))
-    genres: dict[str, int] = {}
-    for item in parsed:
-        genres[item.gold.get("genre") or "official"] = genres.get(item.gold.get("genre") or "official", 0) + 1
+    genres = dict(sorted(Counter(item.gold["genre"] for item in parsed).items()))
     required = sum(1 for g in golds for a in g["acts"] if not a.get("optional"))
     meta = {"documents": len(golds), "genres": genres, "required_acts": required,
             "candidates": len(table), "positive_candidates": sum(r.is_act for r in table),
