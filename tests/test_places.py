@@ -255,3 +255,49 @@ def test_gazetteer_is_the_same_whatever_the_hash_seed():
                               check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2")}
     assert len(digests) == 1 and len(next(iter(digests))) == 41
+
+
+# ------------------------------------------------------------------------------ issue 18 cases
+
+
+def test_cities_that_are_first_level_subdivisions_take_their_code():
+    gaz = gazetteer()
+
+    def best_code(name):
+        return next(c["code"] for c in resolve_mentions(gaz, name, [(0, len(name))]) if c)
+
+    # a same-named province or municipality, a capital district, a curated variant
+    assert best_code("Istanbul") == "TR-34"
+    assert best_code("Beijing") == "CN-BJ"
+    assert best_code("Washington") == "US-DC"
+    assert best_code("Brussels") == "BE-BRU"
+    assert best_code("Berlin") == "DE-BE"
+    # not every capital: Warsaw lies inside a voivodeship of another name
+    assert best_code("Warsaw") is None
+
+
+def test_special_administrative_regions_and_palestinian_territories(nlp):
+    text = ("The order covers the Hong Kong Special Administrative Region and Macau. Aid reached "
+            "the Gaza Strip and the West Bank.")
+    found = by_text(places(nlp, text))
+    assert found["Hong Kong Special Administrative Region"]["code"] == "CN-HK"
+    assert "HK" in found["Hong Kong Special Administrative Region"]["codes"]
+    assert found["Macau"]["code"] == "CN-MO"
+    assert found["Gaza Strip"]["code"] == "PS"
+    assert found["West Bank"]["code"] == "PS"
+
+
+def test_wire_datelines_are_places(nlp):
+    text = "BRUSSELS (AP) — EU leaders met on Thursday.\nThe summit ended late."
+    assert by_text(places(nlp, text))["BRUSSELS"]["code"] == "BE-BRU"
+    text = "KYIV, Ukraine, Feb 10 (Reuters) - Talks went on."
+    found = by_text(places(nlp, text))
+    assert found["KYIV"]["code"] == "UA-30" and found["Ukraine"]["code"] == "UA"
+
+
+def test_a_capital_acting_as_its_government_is_an_actor_not_a_place(nlp):
+    doc = nlp("Kyiv refuses to cede land, while Moscow wants all of Donbas. The talks in Kyiv ended.")
+    kept = [p["text"] for p in doc._.places]
+    assert kept.count("Kyiv") == 1 and "Moscow" not in kept  # only "in Kyiv" is a place
+    ids = {a["id"] for a in doc._.actors}
+    assert {"ukraine", "russia"} <= ids

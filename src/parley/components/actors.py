@@ -34,6 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from . import doc_text
+from .places import dateline_places
 
 OPEN_END = "9999-12-31"
 SUBJECT_DEPS = {"nsubj"}
@@ -246,12 +247,15 @@ class ActorFinder:
         if self.key:
             doc.user_data[REGISTRY_KEY] = self.key
         found: list[tuple[int, int, str]] = []  # (start char, end char, actor id)
+        agents: set[tuple[int, int]] = set()  # capitals and seats acting as governments
         matches = self._name_matches(doc)
         for span, kind, actor_id in matches:
             if kind == "demonym":
                 continue
             if self._keeps(span, kind, actor_id):
                 found.append((span.start_char, span.end_char, actor_id))
+                if kind == "metonym":
+                    agents.add((span.start_char, span.end_char))
         for start, end, actor_id in found:
             add_mention(doc, actor_id, start, end)
         for start, end, actor_id in self._role_mentions(doc, matches):
@@ -261,6 +265,8 @@ class ActorFinder:
         taken = [(s, e) for s, e, _ in found] + [(m.start_char, m.end_char) for m, _, _ in matches]
         self._unknown_entities(doc, taken, {(s, e) for s, e, _ in found})
         self._subject_pronouns(doc)
+        if agents and doc._.places:  # "Kyiv refuses": an actor mention, not a place
+            doc._.places = [p for p in doc._.places if tuple(p["span"]) not in agents]
         return doc
 
     def _name_matches(self, doc: Doc | Span) -> list[tuple[Span, str, str]]:
@@ -549,6 +555,8 @@ def is_agent(span: Span, reg: Registry) -> bool:
     streets"); the other party of a relation noun ("talks with Washington", "relations between
     Harare and London"); the passive "by Kyiv" or "according to Washington".
     """
+    if _in_dateline(span):
+        return False  # "BRUSSELS (AP) —": where the story was filed, not who acts
     root = span.root
     if root.dep_ == "conj":
         root = _climb(root)
@@ -567,6 +575,14 @@ def is_agent(span: Span, reg: Registry) -> bool:
         if prep.lower_ in ("with", "between", "and") and prep.head.lemma_.lower() in reg.relation_nouns:
             return True
     return False
+
+
+def _in_dateline(span: Span) -> bool:
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.start_char)
+    spans = dateline_places(text[start:end if end >= 0 else len(text)])
+    return (span.start_char - start, span.end_char - start) in spans
 
 
 def is_location(span: Span) -> bool:

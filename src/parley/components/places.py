@@ -43,7 +43,17 @@ KIND_PRIOR = {"country": 10.0, "area": 8.5, "building": 8.5, "region": 6.0}
 REGION_TYPE_WORDS = (
     "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
     "state", "district", "department", "respublika", "republic of", "autonomous republic",
+    "shi", "sheng", "sar", "capitale", "capital",
 )
+# A national capital inside a first-level subdivision of one of these types is that subdivision
+# (Washington: US-DC, Mexico City: MX-CMX, Buenos Aires: AR-C), as the guidelines code it.
+CAPITAL_REGION_TYPES = {
+    "district", "capital district", "federal district", "capital territory", "capital city",
+    "federal capital territory", "union territory", "capital", "territory", "federal territory",
+    "federal entity",
+}
+CAPITAL_KM = 30  # ... and the capital this close to the middle of a capital district
+CITY_REGION_KM = 100  # a same-named city this close to a subdivision's middle stands for it
 CURATED_CITY_PRIOR = 8.0
 ADMIN2_PRIOR = 2.0
 ALTERNATE_SHADOW = 1.5  # an alternate name loses this much more where the name is some place's own
@@ -234,6 +244,7 @@ class Gazetteer:
 
     def _add_cities(self) -> None:
         self.city_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.city_entries: dict[int, list[dict]] = defaultdict(list)  # a city and its aliases
         self.capitals = {c["iso"]: c.get("capital") for c in self.countries.values()}
         for city in self.cities.values():
             cc, pop = city["countrycode"], city.get("population") or 0
@@ -249,9 +260,11 @@ class Gazetteer:
                 "capital": self.capitals.get(cc) == city["name"],
             }
             self.add(city["name"], entry, match=pop >= MATCH_POPULATION)
+            self.city_entries[city["geonameid"]].append(entry)
             if pop < ALTERNATE_POPULATION:
                 continue  # small towns' alternate names cost start-up time and rarely help
             alias = dict(entry, alternate=True)
+            self.city_entries[city["geonameid"]].append(alias)
             for alt in city.get("alternatenames") or ():
                 if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and _is_latin(alt):
                     self.add(alt, alias, match=pop >= ALTERNATE_MATCH_POPULATION)
@@ -269,6 +282,10 @@ class Gazetteer:
 
         overrides = {row[0]: (float(row[1]), float(row[2])) for row in _data_rows("centroids.tsv")}
         by_iso = {c["iso"]: c for c in self.countries.values()}
+        # Hong Kong and Macao are both ISO 3166-1 countries and special administrative regions of
+        # China (CN-HK, CN-MO); the guidelines code them as the latter, `codes` keeps both.
+        special = {sub.code[3:]: sub.code for sub in pycountry.subdivisions
+                   if sub.type == "Special administrative region" and sub.parent_code is None}
         for country in pycountry.countries:
             code = country.alpha_2
             info = by_iso.get(code, {})
@@ -281,11 +298,13 @@ class Gazetteer:
             if info.get("name"):
                 names.add(info["name"])
             display = info.get("name") or getattr(country, "common_name", None) or country.name
-            entry = {"name": display, "kind": "country", "code": code, "country": code,
+            own = special.get(code, code)
+            entry = {"name": display, "kind": "country", "code": own, "country": code,
                      "lat": lat, "lon": lon, "population": info.get("population") or 0,
-                     "codes": [code]}
+                     "codes": [own, code] if own != code else [code]}
             for name in sorted(names | {_strip_accents(n) for n in names}):
                 self.add(name, entry)
+            self.by_code.setdefault(code, entry)
 
     def _region_names(self, raw: str) -> set[str]:
         """English-ish names of one ISO 3166-2 subdivision ('Adygeya, Respublika' -> 'Adygeya')."""
@@ -299,7 +318,7 @@ class Gazetteer:
                 names.add(part.split(",")[0].strip())
             short = part
             for word in REGION_TYPE_WORDS:
-                short = re.sub(rf"(?i)\s*\b{re.escape(word)}$", "", short).strip()
+                short = re.sub(rf"(?i)[\s-]*\b{re.escape(word)}$", "", short).strip()
                 short = re.sub(rf"(?i)^{re.escape(word)}\b\s*", "", short).strip()
             if short and len(short) > 2 and short[:1].isupper():
                 names.add(short)
@@ -310,6 +329,7 @@ class Gazetteer:
 
         self.matched_admin: set[tuple[str, str]] = set()
         self.us_state_code = {}
+        coded: list[tuple[dict, set[str], str]] = []
 
         for sub in pycountry.subdivisions:
             if sub.parent_code is not None:
@@ -329,6 +349,46 @@ class Gazetteer:
                 self.matched_admin.add((cc, fold(name)))
                 if cc == "US":
                     self.us_state_code[fold(name)] = code
+            if not city_like:
+                coded.append((entry, names, sub.type.lower()))
+        self._code_cities_of(coded)
+
+    def _code_cities_of(self, regions: list[tuple[dict, set[str], str]]) -> None:
+        """A city that is, for the reader, the first-level subdivision it lies in takes that
+        subdivision's code (the guidelines code Istanbul TR-34, Beijing CN-BJ, Washington US-DC):
+        a big city whose own name is the subdivision's, near its middle, and the national capital
+        inside the nearest capital-district-like subdivision. The city keeps its kind and point."""
+        nearest: dict[str, tuple[float, dict]] = {}
+        for region, names, region_type in regions:
+            if region["lat"] is None:
+                continue
+            cc = region["country"]
+            for name in names:
+                for city in self.entries.get(fold(_strip_accents(name)), ()):
+                    if (city["kind"] == "city" and city["country"] == cc and not city.get("alternate")
+                            and (city.get("population") or 0) >= 100000
+                            and self._km(city, region) < CITY_REGION_KM):
+                        self._give_code(city, region["code"])
+            capital = self._capital_entry(cc) if region_type in CAPITAL_REGION_TYPES else None
+            if capital is not None and self._km(capital, region) < nearest.get(cc, (CAPITAL_KM,))[0]:
+                nearest[cc] = (self._km(capital, region), region)
+        for cc, (_, region) in nearest.items():
+            self._give_code(self._capital_entry(cc), region["code"])
+
+    @staticmethod
+    def _km(a: dict, b: dict) -> float:
+        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"])
+
+    def _capital_entry(self, cc: str) -> dict | None:
+        name = self.capitals.get(cc)
+        return next((e for e in self.entries.get(fold(name or ""), ())
+                     if e.get("capital") and e["country"] == cc), None)
+
+    def _give_code(self, city: dict, code: str) -> None:
+        if city.get("code"):
+            return
+        for twin in self.city_entries.get(city["geonameid"], ()):
+            twin.update(code=code, codes=[code])
 
     def _add_admin_areas(self) -> None:
         """GeoNames first-level names that no ISO name matched (mostly English names of regions
@@ -797,7 +857,7 @@ def _record(text: str, start: int, end: int, entry: dict | None, label: str | No
                 "codes": [], "country": entry.get("country"), "resolved": True}
     codes = list(entry.get("codes") or ([entry["code"]] if entry.get("code") else []))
     return {"span": [start, end], "text": text[start:end], "name": entry["name"],
-            "code": entry.get("code") if entry["kind"] != "area" else None,
+            "code": entry.get("code"),  # areas carry one only where curated (Gaza: PS)
             "lat": entry.get("lat"), "lon": entry.get("lon"), "kind": entry["kind"],
             "codes": codes, "country": entry.get("country"), "resolved": True}
 
@@ -902,6 +962,7 @@ class PlaceFinder:
                 continue
             found.append((start, end, ent.label_))
             labels[(start, end)] = ent.label_
+        found += [(s, e, "GPE") for s, e in dateline_places(text) if self.gaz.lookup(text[s:e])]
         confirmed = {text[s:e] for s, e, _ in found}
         found += [m for m in maybe if text[m[0]:m[1]] in confirmed]  # 'in Fargo' ... 'Fargo said'
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -917,6 +978,25 @@ class PlaceFinder:
         spans, text = self._spans(doc), doc_text(doc)
         resolved = resolve_mentions(self.gaz, text, [(s, e) for s, e, _ in spans])
         return [_record(text, s, e, entry, label) for (s, e, label), entry in zip(spans, resolved)]
+
+
+# A wire dateline opens a paragraph: "MOSCOW, Feb 10 (Reuters) -", "BRUSSELS (AP) —",
+# "WASHINGTON —", "KYIV, Ukraine, Feb 10 -". Its capitals name the place the story was filed from.
+_DATELINE = re.compile(
+    r"^[^\S\n]*(?P<place>[A-Z][A-Z'’.-]+(?:[^\S\n][A-Z][A-Z'’.-]+){0,3})"
+    r"(?:,[^\S\n]*(?P<more>[A-Z][A-Za-z'’.-]+(?:[^\S\n][A-Z][A-Za-z'’.-]+){0,2}))?"
+    r"(?=,?[^\S\n]*(?:[A-Z][a-z]{2,8}\.?[^\S\n]+\d|\([A-Za-z .]{2,20}\)|[—–]|--?[^\S\n]))",
+    re.M)
+
+
+def dateline_places(text: str) -> list[tuple[int, int]]:
+    """Spans of the place names of wire datelines (the city, and a state or country after it)."""
+    spans = []
+    for match in _DATELINE.finditer(text):
+        spans.append(match.span("place"))
+        if match.group("more") and not re.match(r"[A-Z][a-z]{2,8}\.?$", match.group("more")):
+            spans.append(match.span("more"))
+    return spans
 
 
 @Language.factory("parley_places", default_config={"min_city_population": 1000})
