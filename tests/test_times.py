@@ -80,9 +80,18 @@ def test_weekday_night_is_a_date(times_nlp):
     assert rec["value"] == "2025-08-16" and rec["type"] == "date"
 
 
-def test_weekday_morning_carries_the_part_of_day(times_nlp):
+def test_weekday_morning_is_the_day_with_its_part_kept_apart(times_nlp):
+    from parley.components.times import timeml_value
+
     rec = value_of(times_nlp, "The envoys left on Friday morning.", "Friday morning")
-    assert rec["value"] == "2025-08-15TMO"
+    assert rec["value"] == "2025-08-15" and rec["part_of_day"] == "MO"
+    assert timeml_value(rec) == "2025-08-15TMO"  # what TimeML corpora are scored with
+
+
+def test_this_morning_and_last_night_are_days(times_nlp):
+    text = "The minister spoke this morning after strikes last night."
+    assert value_of(times_nlp, text, "this morning")["value"] == "2025-08-17"
+    assert value_of(times_nlp, text, "last night")["value"] == "2025-08-16"
 
 
 def test_next_and_last_weekday(times_nlp):
@@ -114,7 +123,7 @@ def test_last_month_and_next_week(times_nlp):
 def test_yesterday_and_tonight(times_nlp):
     text = "The bill passed yesterday and the vote is tonight."
     assert value_of(times_nlp, text, "yesterday")["value"] == "2025-08-16"
-    assert value_of(times_nlp, text, "tonight")["value"] == "2025-08-17TNI"
+    assert value_of(times_nlp, text, "tonight")["value"] == "2025-08-17"
 
 
 def test_years_ago(times_nlp):
@@ -609,3 +618,72 @@ def test_the_trie_alternation_matches_what_a_longest_first_alternation_matches(w
             plain_regex = re.compile(f"(?:{plain}){suffix}", flags)
             assert [m.span() for m in trie_regex.finditer(text)] == \
                 [m.span() for m in plain_regex.finditer(text)]
+
+
+# ------------------------------------------------------------------------------ issue 18 cases
+
+
+def test_a_chronology_dates_yearless_months_from_the_date_it_named_last(times_nlp):
+    text = ("Russia invaded in February 2022.\nThen, the two sides held talks in Belarus, ending on "
+            "March 7.\nA meeting in Istanbul towards the end of the month failed.\nIn early April, "
+            "forces withdrew.")
+    found = times(times_nlp, text, "2026-02-18")
+    values = {t["text"]: t["value"] for t in found}
+    assert values["March 7"] == "2022-03-07"
+    assert values["the end of the month"] == "2022-03"
+    assert values["April"] == "2022-04"
+
+
+def test_a_yearless_date_outside_a_chronology_keeps_the_news_rules(times_nlp):
+    # the date opens no sentence and no sequencing word leads to it: the article's year
+    text = ("The bombing of Dec. 21, 1988, killed 270 people. The two were removed from the list "
+            "after Libya agreed in April to hand them over.")
+    assert value_of(times_nlp, text, "April", "1999-06-07")["value"] == "1999-04"
+    # a future clause looks ahead whatever the chronology
+    text = "Russia invaded in February 2022. On March 7, talks will resume."
+    assert value_of(times_nlp, text, "March 7", "2026-02-18")["value"] == "2026-03-07"
+
+
+def test_a_dateline_date_is_not_part_of_a_chronology(times_nlp):
+    text = ("A file photo of a summit in Osaka, June 28, 2019.\nMOSCOW, Feb 10 (Reuters) - "
+            "Russia's envoy said on Monday that talks would go on.")
+    assert value_of(times_nlp, text, "Feb 10", "2025-02-10")["value"] == "2025-02-10"
+
+
+def test_later_in_the_month_is_the_month_named_last(times_nlp):
+    text = "On December 14 and 15 last year, the envoys met in Berlin. Then, later in the month, they met again."
+    assert value_of(times_nlp, text, "later in the month", "2026-02-18")["value"] == "2025-12"
+
+
+def test_generic_today_is_present_ref_and_todays_events_are_dates(times_nlp):
+    assert value_of(times_nlp, '"Today the issue is air defence," he said.', "Today")["value"] == "PRESENT_REF"
+    assert value_of(times_nlp, '"To do it today would mean losing people," he said.',
+                    "today")["value"] == "PRESENT_REF"
+    assert value_of(times_nlp, "He said today that he would go.", "today")["value"] == SUNDAY
+    assert value_of(times_nlp, "The world is safer today because of the strikes.",
+                    "today")["value"] == SUNDAY
+
+
+def test_recent_units_follow_tempeval(times_nlp):
+    text = "The party was weakened in recent years. Prices rose in recent weeks and recent days."
+    assert value_of(times_nlp, text, "recent years")["value"] == "PXY"
+    assert value_of(times_nlp, text, "recent weeks")["value"] == "PXW"
+    assert value_of(times_nlp, text, "recent days")["value"] == "PXD"
+
+
+def test_the_age_of_a_conflict_is_a_duration_and_a_childs_age_is_not(times_nlp):
+    text = "The talks aim to end the nearly three-year-old conflict."
+    assert value_of(times_nlp, text, "three-year-old")["value"] == "P3Y"
+    assert value_of(times_nlp, "A 6-year-old boy was found.", "6-year-old") is None
+
+
+def test_years_before_an_event_are_a_length(times_nlp):
+    text = "It could take up to 15 years before Turkey is able to join."
+    assert value_of(times_nlp, text, "15 years")["value"] == "P15Y"
+    assert value_of(times_nlp, "The firm was founded two years before.", "two years before")["value"] == "2023"
+
+
+def test_both_ends_of_a_range_of_years(times_nlp):
+    text = "The EU is gearing up for talks on its budget for the period 2007-2013."
+    assert value_of(times_nlp, text, "2007")["value"] == "2007"
+    assert value_of(times_nlp, text, "2013")["value"] == "2013"

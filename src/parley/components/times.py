@@ -538,6 +538,8 @@ def _year(m, anchor, ctx, data):
         if span is not None and span[0].ent_type_ in ("DATE",):
             return "date", f"{year:04d}"
     before = (doc_text(doc) if doc is not None else "")[max(0, m.start() - 12):m.start()].lower()
+    if doc is not None and re.match(r"[-–](?:1[6-9]|20)\d\d\b", doc_text(doc)[m.end():m.end() + 6]):
+        return "date", f"{year:04d}"  # the first year of a range: "the period 2007-2013"
     if doc is None or re.search(r"(?:\b(?:in|since|by|until|till|from|before|after|during|of|"
                                 r"through|to|year|early|late|mid|fiscal|and|or|between)\s+|"
                                 r"[-–(]\s*)$", before):
@@ -648,10 +650,34 @@ def _relative_day(m, anchor, ctx, data):
     offset, part = data["relative_days"][m.group("rel").lower()]
     if m.group("part"):
         part = data["parts_of_day"][m.group("part").lower()]
+    if m.group("rel").lower() == "today" and not part and _generic_today(ctx):
+        return "date", "PRESENT_REF"
     if anchor is None:
         return None
     day = anchor + dt.timedelta(days=offset)
     return "date", day.isoformat() + (f"T{part}" if part else "")
+
+
+def _generic_today(ctx) -> bool:
+    """"Today" meaning nowadays (TimeML PRESENT_REF): it qualifies a state ("Today the issue is
+    air defence", "today you are in Kyiv") or a hypothetical ("to do it today would mean",
+    "stopping Putin today"), not an event of the day ("said today", "talks resume today",
+    "will meet today"). Read from the governing verb: a present-tense "be"/"have" with no
+    progressive, a gerund, or an infinitive under "would"/"could"."""
+    verb = ctx.verb()
+    if verb is None:
+        return False
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if verb.lemma_ in ("be", "have") and verb.tag_ in ("VBZ", "VBP") and not aux:
+        # only a clause-initial "Today": "the world is safer today" is that day
+        before = doc_text(ctx.doc)[max(0, ctx.start - 40):ctx.start].rstrip(" “\"'‘")
+        opens = not before or before[-1] in ".!?:;\n"
+        return opens and not any(c.tag_ == "VBG" for c in verb.children)
+    if verb.tag_ == "VBG" and verb.dep_ in ("csubj", "nsubj", "pcomp", "pobj") and not aux:
+        return True
+    if verb.tag_ == "VB" and "to" in aux and verb.dep_ in ("csubj", "nsubj"):
+        return True
+    return False
 
 
 def _last_night(m, anchor, ctx, data):
@@ -759,6 +785,9 @@ def _ago(m, anchor, ctx, data):
         return None
     if unit in data["time_units"]:  # "an hour later": TimeML marks the length, PT1H
         return "duration", _duration_value(number, unit, data)
+    if m.group("dir").lower() in ("before", "after") and _clause_follows(m, ctx):
+        # "up to 15 years before Turkey is able to join": counted from an event, a length
+        return "duration", _duration_value(number, unit, data)
     n = int(number) * (1 if re.match(r"later|from|hence", m.group("dir").lower()) else -1)
     if unit == "year":
         return "date", str(anchor.year + n)
@@ -772,6 +801,13 @@ def _ago(m, anchor, ctx, data):
     if unit == "decade":
         return "date", str(anchor.year // 10 + n)
     return None
+
+
+def _clause_follows(m, ctx) -> bool:
+    """A word, not a full stop or comma, follows "before"/"after": it names the event."""
+    if ctx.doc is None:
+        return False
+    return bool(re.match(r"[^\S\n]+[\w“\"]", doc_text(ctx.doc)[m.end():m.end() + 3]))
 
 
 def _duration_value(number, unit: str, data: dict) -> str:
@@ -956,6 +992,7 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
     anchor = _parse_date(article_date)
     records = []
     resolved = []
+    narrative: dict[int, bool] = {}  # yearless month (day) records -> may follow the narrative
     for start, end, rule, match in find_candidates(text):
         result = resolve(rule, match, anchor, Context(doc, start, end))
         if result is None:
@@ -979,8 +1016,12 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
                 used = "utterance"
         records.append({"span": [start, end], "text": text[start:end], "type": kind,
                         "value": value, "anchor": used, "rule": rule})
+        if _yearless(rule, match) and used == "article" and _opens_chronology(text, start):
+            narrative[len(records) - 1] = Context(doc, start, end).direction() <= 0
+    _part_of_day_apart(records)
     _year_ago_quarters(text, records)
     _the_day_refers_back(records)
+    _narrative_years(records, narrative, anchor)
     _anaphoric_periods(records)
     _the_year_of_the_sentence(text, records)
     records = _clock_with_weekday(text, records)
@@ -1033,7 +1074,7 @@ def _anaphoric_periods(records: list[dict]) -> None:
     """"that year", "later that year", "the following month" take the period of the date the
     text named last ("fled in June 1998 and returned later that year" -> 1998), shifted for
     "following"/"previous"; without a date fine enough before them they keep the anchor's."""
-    last = None  # (year, month or None, quarter or None)
+    last = last_month = None  # (year, month or None, quarter or None)
     for record in records:
         if record.get("rule") == "anaphoric_unit" and last is not None:
             text = record["text"].lower()
@@ -1041,6 +1082,9 @@ def _anaphoric_periods(records: list[dict]) -> None:
                 r"previous|preceding|prior", text) else 0
             unit = text.split()[-1]
             year, month, quarter = last
+            if unit == "month" and month is None and last_month is not None:
+                year, month, quarter = last_month  # "December 14 and 15 last year ... later
+                # in the month": the month named last, not the year named after it
             if unit == "month" and month is None:
                 continue
             if unit == "quarter" and month is None and quarter is None:
@@ -1053,6 +1097,88 @@ def _anaphoric_periods(records: list[dict]) -> None:
             month = int(match.group(2)) if match.group(2) else None
             quarter = int(match.group(3)) if match.group(3) else None
             last = (int(match.group(1)), month, quarter)
+            if month is not None:
+                last_month = last
+
+
+_PART_OF_DAY = re.compile(r"(\d{4}-\d\d-\d\d)T(MO|AF|EV|NI)")
+
+
+def _part_of_day_apart(records: list[dict]) -> None:
+    """"This morning", "last night", "Friday evening": the contract's gold values them as the
+    day (2025-06-22), TimeML as the day and a part of it (2025-06-22TMO). `value` keeps the
+    contract's day and `part_of_day` the TimeML suffix, so neither reading is lost
+    (`timeml_value` puts them back together for TimeML corpora)."""
+    for record in records:
+        match = _PART_OF_DAY.fullmatch(record["value"])
+        if match:
+            record["value"], record["part_of_day"] = match.group(1), match.group(2)
+
+
+def timeml_value(record: dict) -> str:
+    """The TIMEX3 value of a Time record: its value, with the part of day TimeML appends."""
+    part = record.get("part_of_day")
+    return f"{record['value']}T{part}" if part else record["value"]
+
+
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40},\s*$")  # "MOSCOW, " before "Feb 10 (Reuters)"
+_SENTENCE_OPENING = re.compile(r"(?:[Oo]n|[Ii]n|[Bb]y|[Ee]arly|[Ll]ate|[Ii]n\s+(?:early|late|mid-?))?\s*")
+
+
+def _opens_chronology(text: str, start: int) -> bool:
+    """The sentence of a yearless date opens with it ("On March 10, ...", "In early April, ...")
+    or with a sequencing word ("Then, ...", "Ten days later, on ..."); a dateline does not."""
+    line = text.rfind("\n", 0, start) + 1
+    if _DATELINE.match(text[line:start]):
+        return False
+    opening = text[max(line, text.rfind(". ", 0, start) + 2):start]
+    if _SENTENCE_OPENING.fullmatch(opening):
+        return True
+    words = re.sub(r"^[^\w]+", "", opening).lower()
+    return any(re.match(rf"(?:\w+\s+)?{re.escape(w)}\b", words)
+               for w in lexicon()["narrative_openers"])
+
+
+NARRATIVE_WINDOW = 1500  # characters back to the date a chronology is counting from
+NARRATIVE_GAP_DAYS = 120  # ... which must lie this far before the article date
+
+
+def _yearless(rule: str, match: re.Match) -> bool:
+    """A month or a month and day with no year and no "next"/"last": "on March 7", "in April"."""
+    groups = match.groupdict()
+    return rule in ("month_day_year", "month_only") and not groups.get("year") and not groups.get("shift")
+
+
+_MONTH_PRECISE = re.compile(r"(\d{4})-(\d\d)(?:-(\d\d))?")
+
+
+def _narrative_years(records: list[dict], narrative: dict[int, bool], anchor: dt.date | None) -> None:
+    """A chronology ("in February 2022 ... ending on March 7 ... On March 10 ...") dates a
+    yearless month from the last date it named, not from the article: the first such month on
+    or after that date (HeidelTime's narrative reference time). Only for past or untensed
+    clauses, only while the last named date is month-precise, recent in the text and well
+    before the article date, and never past the article date; otherwise news time rules."""
+    last = None  # (date, start offset)
+    for index, record in enumerate(records):
+        match = _MONTH_PRECISE.fullmatch(record["value"])
+        if (match and narrative.get(index) and last is not None and anchor is not None
+                and record["span"][0] - last[1] < NARRATIVE_WINDOW
+                and (anchor - last[0]).days > NARRATIVE_GAP_DAYS):
+            month, day = int(match.group(2)), int(match.group(3) or 1)
+            year = last[0].year + ((month, day) < (last[0].month, last[0].day))
+            try:
+                when = dt.date(year, month, day)
+            except ValueError:
+                when = None
+            if when is not None and when <= anchor:
+                record["value"] = f"{year:04d}{record['value'][4:]}"
+        match = _MONTH_PRECISE.fullmatch(record["value"])
+        if match and record["type"] == "date" and record.get("rule") != "anaphoric_unit":
+            try:
+                last = (dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)),
+                        record["span"][0])
+            except ValueError:
+                pass
 
 
 def _the_year_of_the_sentence(text: str, records: list[dict]) -> None:

@@ -19,6 +19,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..components.times import timeml_value
+
 DEFAULT_ROOT = Path("../shared/data/timex")
 
 
@@ -245,7 +247,9 @@ def evaluate(root: Path = DEFAULT_ROOT, limit: int | None = None, corpora=None,
                 yield doc
 
         for item, doc in zip(docs, nlp.pipe(stream(), batch_size=8)):
-            counts.append(score_doc(item.gold, doc._.times or [], item.ignore))
+            # TimeML writes "this morning" as 2025-06-22TMO; the contract as the day
+            timeml = [dict(t, value=timeml_value(t)) for t in doc._.times or []]
+            counts.append(score_doc(item.gold, timeml, item.ignore))
             if errors_out is not None:
                 errors_out.append((corpus, item.id, counts[-1]))
         results[corpus] = summarise(counts)
