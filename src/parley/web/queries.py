@@ -12,6 +12,7 @@ module is present; otherwise they are empty lists and the API says so (see docs/
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,13 +172,14 @@ def actors_query(f: Filters):
 def actors_page(connection: Connection, f: Filters, limit: int, offset: int) -> dict:
     """`actors_query` paged from a cached full list: the GROUP BY over every actor row is the
     slowest read on a large ledger (~270 ms on the BBC corpus), and its total needs it all."""
-    items = cached(connection, "actors", f, lambda: _rows(connection, actors_query(f)))
+    items = cached(connection, "actors", f,
+                   lambda: _identified(connection, _rows(connection, actors_query(f))))
     return {"total": len(items), "limit": limit, "offset": offset,
             "items": items[offset:offset + limit]}
 
 
 def actor(connection: Connection, actor_id: str) -> dict | None:
-    found = _rows(connection, actors_query(Filters(actor=actor_id)))
+    found = _identified(connection, _rows(connection, actors_query(Filters(actor=actor_id))))
     return found[0] if found else None
 
 
@@ -304,16 +306,22 @@ def timeline(connection: Connection, f: Filters, *, limit: int = 500) -> list[di
 
 
 def _timeline(connection: Connection, f: Filters, limit: int) -> list[dict]:
+    from .timefmt import read_time
+
     query = acts_query(f).where(sa.or_(ACT.c.time.is_not(None), A.c.date.is_not(None)))
     events = []
     for row in _rows(connection, query.limit(limit)):
-        when = (row["time"] or row["date"] or "")[:10]
-        if len(when) < 4:
+        # The act's own time when it names a day or period ("2025-03-20", "next week"), else
+        # its article's date; a reference ("present"), duration or year-less date without an
+        # article date has no place on the axis. `when_label` is what a reader is shown.
+        reading = read_time(row["time"], row["date"]) if row["time"] else None
+        when = (reading or {}).get("day") or row["date"]
+        if not when or len(when) < 4:
             continue
-        events.append({"when": when, "scheduled": bool(row["date"] and when > row["date"]),
-                       "type": row["type"], "actor": row["actor"], "target": row["target"],
-                       "issue": row["issue"], "article_id": row["article_id"],
-                       "act_id": row["act_id"], "evidence_text": row["evidence_text"],
+        label = reading["label"] if reading and reading["label"] else when
+        events.append({**row, "when": when, "when_label": label,
+                       "when_precision": (reading or {}).get("precision") or "article date",
+                       "scheduled": bool(row["date"] and when > row["date"]),
                        "article_date": row["date"]})
     return sorted(events, key=lambda e: (e["when"], e["article_id"], e["act_id"]))
 
@@ -364,11 +372,14 @@ def distinct(connection: Connection, column) -> list[str]:
     return [v for v in connection.scalars(sa.select(column).distinct().order_by(column)) if v]
 
 
-def issue_matrix(connection: Connection, issue: str) -> dict:
-    """Actors x stance for one issue, plus regions with who demands or offers what."""
-    rows = positions(connection, Filters(issue=issue))
+def issue_matrix(connection: Connection, issue: str, f: Filters | None = None) -> dict:
+    """Actors x stance for one issue, plus regions with who demands or offers what (in the
+    date range and outlet of `f`)."""
+    f = _range(f or Filters())
+    f = Filters(f.date_from, f.date_to, None, issue, f.source)
+    rows = positions(connection, f)
     regions: dict[str, dict] = {}
-    for row in _rows(connection, acts_query(Filters(issue=issue))):
+    for row in _rows(connection, acts_query(f)):
         for code in row["regions"] or []:
             entry = regions.setdefault(code, {"code": code, "acts": []})
             entry["acts"].append({"actor": row["actor"], "type": row["type"],
@@ -387,3 +398,418 @@ def issue_matrix(connection: Connection, issue: str) -> dict:
 def loads(value: Any) -> Any:
     """JSON columns come back decoded from SQLite already; strings from other drivers."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+# --------------------------------------------------------------------------------------------
+# Dashboard views: evidence in context, actor identities, the positions matrix, flags, indexes
+
+
+_SENTENCE_START = re.compile(r"[.!?][\"”’')\]]*\s+|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)|\n")
+#: How far a sentence may reach beyond the act's words on either side (characters).
+SENTENCE_REACH = 280
+
+
+def cut_sentence(text: str, start: int, end: int, reach: int = SENTENCE_REACH) -> dict | None:
+    """The sentence around `text[start:end]`: `{"before", "marked", "after", "cut_before",
+    "cut_after"}` (the marked words are the act's evidence; cut_*: the sentence was longer)."""
+    if not text or start is None or end is None or not 0 <= start < end <= len(text):
+        return None
+    low = max(0, start - reach)
+    begin, cut_before = low, low > 0
+    for match in _SENTENCE_START.finditer(text, low, start):
+        begin, cut_before = match.end(), False
+    high = min(len(text), end + reach)
+    match = _SENTENCE_END.search(text, end, high)
+    if match:
+        finish, cut_after = (match.start() if match.group() == "\n" else match.end()), False
+    else:
+        finish, cut_after = high, high < len(text)
+    return {"before": text[begin:start].lstrip(), "marked": text[start:end],
+            "after": text[end:finish].rstrip(), "cut_before": cut_before, "cut_after": cut_after}
+
+
+def _texts(connection: Connection, article_ids) -> dict[str, str]:
+    ids = sorted({a for a in article_ids if a})
+    texts: dict[str, str] = {}
+    for chunk in range(0, len(ids), 500):
+        texts.update(connection.execute(sa.select(A.c.id, A.c.text)
+                                        .where(A.c.id.in_(ids[chunk:chunk + 500]))).all())
+    return texts
+
+
+def sourcing(act: dict, quote: dict | None) -> dict:
+    """Who the act comes from, as the reader sees it: named / role / anonymous / unattributed
+    (from the quote that carries it), or `author` (the outlet's own reporting)."""
+    if quote is not None:
+        who = quote.get("speaker_actor") or quote.get("speaker_anonymous")
+        return {"kind": quote.get("anonymity") or "unattributed", "who": who,
+                "quote_id": quote.get("quote_id")}
+    if act.get("source_actor"):
+        return {"kind": "named", "who": act["source_actor"], "quote_id": None}
+    if act.get("source_anonymous"):
+        return {"kind": "anonymous", "who": act["source_anonymous"], "quote_id": None}
+    return {"kind": "author", "who": None, "quote_id": None}
+
+
+def enrich_acts(connection: Connection, acts: list[dict]) -> list[dict]:
+    """Each act (a row of `acts_query`) with `sentence` (its evidence in its sentence) and
+    `sourcing`: two queries for a page of acts (the texts, the quotes that carry them)."""
+    if not acts:
+        return []
+    article_ids = {a["article_id"] for a in acts}
+    texts = _texts(connection, article_ids)
+    wanted = {(a["article_id"], a.get("source_quote")) for a in acts if a.get("source_quote")}
+    quotes: dict[tuple, dict] = {}
+    if wanted:
+        rows = _rows(connection, sa.select(Q.c.article_id, Q.c.quote_id, Q.c.anonymity,
+                                           Q.c.speaker_actor, Q.c.speaker_anonymous)
+                     .where(Q.c.article_id.in_(sorted({w[0] for w in wanted}))))
+        for row in rows:
+            quotes.setdefault((row["article_id"], row["quote_id"]), row)
+    result = []
+    for act in acts:
+        item = dict(act)
+        item["sentence"] = cut_sentence(texts.get(act["article_id"], ""),
+                                        act.get("evidence_start"), act.get("evidence_end"))
+        item["sourcing"] = sourcing(act, quotes.get((act["article_id"], act.get("source_quote"))))
+        result.append(item)
+    return result
+
+
+def actor_identities(connection: Connection) -> dict[str, dict]:
+    """Per actor id the name, type and country it is most often given (the ledger keeps one row
+    per article; `max()` over them called the party "Labour" a person because 'person' sorts
+    after 'organization', though 156 of its 170 rows say organization). Cached per version."""
+    def compute() -> dict[str, dict]:
+        tallies: dict[str, dict[str, dict]] = {}
+        query = (sa.select(AC.c.actor_id, AC.c.name, AC.c.type, AC.c.country, sa.func.count())
+                 .group_by(AC.c.actor_id, AC.c.name, AC.c.type, AC.c.country))
+        for actor_id, name, kind, country, n in connection.execute(query):
+            entry = tallies.setdefault(actor_id, {"name": {}, "type": {}, "country": {}})
+            for field_name, value in (("name", name), ("type", kind), ("country", country)):
+                if value:
+                    entry[field_name][value] = entry[field_name].get(value, 0) + n
+        return {actor_id: {k: (max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] if v else None)
+                           for k, v in entry.items()}
+                for actor_id, entry in tallies.items()}
+    return cached(connection, "identities", Filters(), compute)
+
+
+def _identified(connection: Connection, rows: list[dict]) -> list[dict]:
+    identities = actor_identities(connection)
+    for row in rows:
+        known = identities.get(row["id"])
+        if known:
+            row.update({k: v for k, v in known.items() if v})
+    return rows
+
+
+def label_actor(connection: Connection, actor_id: str | None) -> str | None:
+    """The display name of an actor id (the id itself when unknown)."""
+    if not actor_id:
+        return None
+    known = actor_identities(connection).get(actor_id)
+    return (known or {}).get("name") or actor_id
+
+
+def cell_stance(evidence: list[dict], window_days: int | None = None) -> str:
+    """for / against / mixed / none from a position's evidence (date order): the latest
+    stance-bearing act's sign, or `mixed` when opposite stances were reported within the
+    contradiction window before it (`contradiction_days`, positions.yaml). Undated acts count
+    as simultaneous with each other (all of the BBC corpus is undated)."""
+    signed = [e for e in evidence if e.get("sign")]
+    if not signed:
+        return "none"
+    last = signed[-1]
+    if window_days is None:
+        window_days = _contradiction_days()
+    if last.get("date"):
+        end = _ordinal(last["date"])
+        recent = [e for e in signed if e.get("date") and end is not None
+                  and _ordinal(e["date"]) is not None
+                  and end - _ordinal(e["date"]) <= window_days]
+    else:
+        recent = [e for e in signed if not e.get("date")]
+    if len({e["sign"] for e in recent}) > 1:
+        return "mixed"
+    return "for" if last["sign"] > 0 else "against"
+
+
+def _contradiction_days() -> int:
+    try:
+        from ..positions import settings
+
+        return int(settings()["contradiction_days"])
+    except (ImportError, KeyError, OSError):
+        return 7
+
+
+def _ordinal(value: str) -> int | None:
+    from .timefmt import parse_day
+
+    day = parse_day(value)
+    return day.toordinal() if day else None
+
+
+def _range(f: Filters) -> Filters:
+    """Only the filters that restrict articles (date range, outlet)."""
+    return Filters(date_from=f.date_from, date_to=f.date_to, source=f.source)
+
+
+def matrix(connection: Connection, f: Filters) -> dict:
+    """Parties (actors with acts) x issues for the article filters of `f`: per cell the stance
+    (`cell_stance`), the number of acts and the date of the last one. Parties by number of acts,
+    issues by number of acts with `other` last. Cached per version and filters."""
+    f = _range(f)
+
+    def compute() -> dict:
+        window = _contradiction_days()
+        identities = actor_identities(connection)
+        parties: dict[str, dict] = {}
+        issue_totals: dict[str, int] = {}
+        for p in positions(connection, f):
+            cell = {"stance": cell_stance(p["evidence"], window), "n_acts": p["n_acts"],
+                    "last_seen": p["last_seen"], "counts": p["counts"]}
+            known = identities.get(p["actor"]) or {}
+            party = parties.setdefault(p["actor"], {
+                "id": p["actor"], "name": known.get("name") or p["actor"],
+                "type": known.get("type"), "country": known.get("country"), "n_acts": 0,
+                "last_seen": None, "cells": {}})
+            party["cells"][p["issue"]] = cell
+            party["n_acts"] += p["n_acts"]
+            if p["last_seen"] and (party["last_seen"] or "") < p["last_seen"]:
+                party["last_seen"] = p["last_seen"]
+            issue_totals[p["issue"]] = issue_totals.get(p["issue"], 0) + p["n_acts"]
+        issues = sorted(issue_totals, key=lambda i: (i == "other", -issue_totals[i], i))
+        rows = sorted(parties.values(), key=lambda r: (-r["n_acts"], r["name"].casefold()))
+        return {"issues": [{"name": i, "n_acts": issue_totals[i]} for i in issues],
+                "parties": rows}
+    return cached(connection, "matrix", f, compute)
+
+
+def select_parties(rows: list[dict], *, q: str | None = None, actor_type: str | None = None,
+                   sort: str = "acts") -> list[dict]:
+    """Filter and order index rows (parties or actors) by a name search, a type and a key."""
+    if q:
+        needle = q.casefold().strip()
+        rows = [r for r in rows if needle in (r.get("name") or "").casefold()
+                or needle in r["id"].casefold()]
+    if actor_type:
+        rows = [r for r in rows if r.get("type") == actor_type]
+    if sort == "name":
+        return sorted(rows, key=lambda r: ((r.get("name") or r["id"]).casefold(), r["id"]))
+    if sort == "recent":
+        return sorted(rows, key=lambda r: r.get("last_seen") or "", reverse=True)
+    if sort in ("articles", "quotes", "acts"):
+        key = {"articles": "n_articles", "quotes": "n_quotes", "acts": "n_acts"}[sort]
+        return sorted(rows, key=lambda r: (-(r.get(key) or 0), (r.get("name") or "").casefold()))
+    return rows
+
+
+def cell_acts_query(f: Filters, actor: str, issue: str):
+    """The acts of one matrix cell (issue `other` also holds acts with no issue)."""
+    query = _range(f).on_articles(sa.select(*ACT_COLUMNS).join(A, A.c.id == ACT.c.article_id))
+    query = query.where(ACT.c.actor == actor)
+    if issue == "other":
+        query = query.where(sa.or_(ACT.c.issue == "other", ACT.c.issue.is_(None)))
+    else:
+        query = query.where(ACT.c.issue == issue)
+    return query.order_by(A.c.date.desc().nulls_last(), ACT.c.article_id.desc(), ACT.c.n)
+
+
+def flag_list(connection: Connection, f: Filters, kinds=("shift", "contradiction")) -> list[dict]:
+    """Shifts and contradictions newest first, filtered by actor, issue and date range: computed
+    once per ledger version over every act (`flags(Filters())`; `analyse_positions` takes ~5 s on
+    the White House ledger) and filtered here, so a new date range costs nothing. A flag is in
+    the range when its later statement is (a shift "this week" may start from an older one)."""
+    found = flags(connection, Filters(source=f.source))
+    items = [x for kind in ("shifts", "contradictions") for x in found[kind]
+             if x["kind"] in kinds]
+    if f.actor:
+        items = [x for x in items if x["actor"] == f.actor]
+    if f.issue:
+        items = [x for x in items if (x["issue"] or "other") == f.issue]
+
+    def later(flag: dict) -> str:
+        return max(flag["before"].get("date") or "", flag["after"].get("date") or "")
+
+    if f.date_from:
+        items = [x for x in items if later(x) and later(x) >= f.date_from]
+    if f.date_to:
+        items = [x for x in items if later(x) and later(x)[:len(f.date_to)] <= f.date_to]
+    return sorted(items, key=lambda x: (later(x), x["after"]["article_id"]), reverse=True)
+
+
+def enrich_flags(connection: Connection, items: list[dict]) -> list[dict]:
+    """Each side of each flag with its sentence, as `enrich_acts` gives an act."""
+    sides = [(flag, name) for flag in items for name in ("before", "after")]
+    article_ids = sorted({flag[name]["article_id"] for flag, name in sides})
+    texts = _texts(connection, article_ids)
+    titles = dict(connection.execute(sa.select(A.c.id, A.c.title)
+                                     .where(A.c.id.in_(article_ids))).all()) if article_ids else {}
+    act_ids = {(a, s): i for a, s, i in connection.execute(
+        sa.select(ACT.c.article_id, ACT.c.evidence_start, ACT.c.act_id)
+        .where(ACT.c.article_id.in_(article_ids)))} if article_ids else {}
+    result = []
+    for flag in items:
+        flag = dict(flag)
+        for name in ("before", "after"):
+            side = dict(flag[name])
+            start, end = (side.get("span") or [None, None])[:2]
+            side["sentence"] = cut_sentence(texts.get(side["article_id"], ""), start, end)
+            side["title"] = titles.get(side["article_id"])
+            side["act_id"] = act_ids.get((side["article_id"], start))
+            reporter = side.get("reporter") or "author"
+            side["sourcing"] = ({"kind": "author", "who": None} if reporter == "author" else
+                                {"kind": "anonymous", "who": reporter.split(": ", 1)[-1]}
+                                if reporter.startswith("anonymous: ") else
+                                {"kind": "named", "who": reporter})
+            flag[name] = side
+        result.append(flag)
+    return result
+
+
+def actor_index(connection: Connection, f: Filters) -> list[dict]:
+    """Every actor in the range with type, country, and its numbers of articles, quotes (as
+    speaker) and acts; cached per version and range."""
+    f = _range(f)
+
+    def compute() -> list[dict]:
+        rows = [dict(r) for r in actors_page(connection, f, 10**9, 0)["items"]]
+        quotes = dict(connection.execute(
+            f.on_articles(sa.select(Q.c.speaker_actor, sa.func.count())
+                          .join(A, A.c.id == Q.c.article_id))
+            .where(Q.c.speaker_actor.is_not(None)).group_by(Q.c.speaker_actor)).all())
+        acts = {}
+        for actor_id, n, last in connection.execute(
+                f.on_articles(sa.select(ACT.c.actor, sa.func.count(), sa.func.max(A.c.date))
+                              .join(A, A.c.id == ACT.c.article_id))
+                .where(ACT.c.actor.is_not(None)).group_by(ACT.c.actor)):
+            acts[actor_id] = (n, last)
+        for row in rows:
+            row["n_quotes"] = quotes.get(row["id"], 0)
+            row["n_acts"], row["last_seen"] = acts.get(row["id"], (0, None))
+        return rows
+    return cached(connection, "actor-index", f, compute)
+
+
+def issue_index(connection: Connection, f: Filters) -> list[dict]:
+    """Issues in the range: acts, parties, articles, acts for / against, first and last date."""
+    f = _range(f)
+
+    def compute() -> list[dict]:
+        issues: dict[str, dict] = {}
+        for p in positions(connection, f):
+            entry = issues.setdefault(p["issue"], {
+                "issue": p["issue"], "n_acts": 0, "parties": set(), "articles": set(),
+                "n_for": 0, "n_against": 0, "first_seen": None, "last_seen": None})
+            entry["n_acts"] += p["n_acts"]
+            entry["parties"].add(p["actor"])
+            for e in p["evidence"]:
+                entry["articles"].add(e["article_id"])
+                entry["n_for"] += e["sign"] > 0
+                entry["n_against"] += e["sign"] < 0
+            if p["first_seen"] and (entry["first_seen"] is None or p["first_seen"] < entry["first_seen"]):
+                entry["first_seen"] = p["first_seen"]
+            if p["last_seen"] and (entry["last_seen"] or "") < p["last_seen"]:
+                entry["last_seen"] = p["last_seen"]
+        result = []
+        for entry in issues.values():
+            entry["n_parties"] = len(entry.pop("parties"))
+            entry["n_articles"] = len(entry.pop("articles"))
+            result.append(entry)
+        return sorted(result, key=lambda e: (-e["n_acts"], e["issue"]))
+    return cached(connection, "issue-index", f, compute)
+
+
+ARTICLE_SORTS = {
+    "newest": (A.c.date.desc().nulls_last(), A.c.pk.desc()),
+    "oldest": (A.c.date.asc().nulls_last(), A.c.pk.asc()),
+    "title": (sa.func.lower(A.c.title).asc().nulls_last(), A.c.pk.asc()),
+}
+
+
+def article_index_query(f: Filters, *, q: str | None = None, sort: str = "newest",
+                        dialect: str = "sqlite"):
+    """Articles with their numbers of acts and quotes, searchable (full text on SQLite: the
+    `articles_fts` index; title LIKE elsewhere) and sortable (newest, oldest, title, acts)."""
+    n_acts = (sa.select(sa.func.count()).select_from(ACT).where(ACT.c.article_id == A.c.id)
+              .scalar_subquery())
+    n_quotes = (sa.select(sa.func.count()).select_from(Q).where(Q.c.article_id == A.c.id)
+                .scalar_subquery())
+    query = sa.select(*ARTICLE_COLUMNS, n_acts.label("n_acts"), n_quotes.label("n_quotes"))
+    query = f.on_articles(query)
+    if f.actor:
+        query = query.where(A.c.id.in_(sa.select(AC.c.article_id).where(AC.c.actor_id == f.actor)))
+    if f.issue:
+        query = query.where(A.c.id.in_(sa.select(ACT.c.article_id).where(ACT.c.issue == f.issue)))
+    if q and q.strip():
+        if dialect == "sqlite":
+            query = query.where(A.c.pk.in_(sa.text("SELECT rowid FROM articles_fts WHERE "
+                                                   "articles_fts MATCH :fts").bindparams(
+                fts=_fts_query(q)).columns(sa.column("rowid"))))
+        else:
+            query = query.where(A.c.title.ilike(f"%{q.strip()}%"))
+    order = ARTICLE_SORTS.get(sort)
+    if order is None:  # "acts": most acts first
+        order = (sa.desc("n_acts"), A.c.date.desc().nulls_last(), A.c.pk.desc())
+    return query.order_by(*order)
+
+
+def sources(connection: Connection) -> list[str]:
+    """The outlets in the ledger (cached)."""
+    return cached(connection, "sources", Filters(), lambda: distinct(connection, A.c.source))
+
+
+def region_index(connection: Connection, f: Filters) -> list[dict]:
+    """Regions concerned by acts in the range: code, name, country, acts with who did what, and
+    the map colour (demanded / offered / both / other), most acts first. Cached."""
+    f = _range(f)
+
+    def compute() -> list[dict]:
+        query = f.on_articles(sa.select(ACT.c.article_id, ACT.c.act_id, ACT.c.actor, ACT.c.type,
+                                        ACT.c.issue, ACT.c.regions, A.c.date)
+                              .join(A, A.c.id == ACT.c.article_id))
+        regions: dict[str, dict] = {}
+        for row in _rows(connection, query.where(ACT.c.regions.is_not(None))):
+            for code in loads(row["regions"]) or []:
+                entry = regions.setdefault(code, {"code": code, "country": code.split("-")[0],
+                                                  "acts": [], "issues": set(), "actors": set()})
+                entry["acts"].append({k: row[k] for k in ("actor", "type", "article_id",
+                                                          "act_id", "issue", "date")})
+                entry["issues"].add(row["issue"] or "other")
+                if row["actor"]:
+                    entry["actors"].add(row["actor"])
+        if regions:
+            for place in _rows(connection, sa.select(
+                    P.c.code, sa.func.max(P.c.name).label("name"),
+                    sa.func.avg(P.c.lat).label("lat"), sa.func.avg(P.c.lon).label("lon"))
+                    .where(P.c.code.in_(list(regions))).group_by(P.c.code)):
+                regions[place["code"]].update(name=place["name"], lat=place["lat"],
+                                              lon=place["lon"])
+        result = []
+        for entry in regions.values():
+            entry["issues"] = sorted(entry["issues"])
+            entry["actors"] = sorted(entry["actors"])
+            entry["acts"].sort(key=lambda a: a["date"] or "", reverse=True)
+            result.append(entry)
+        return sorted(result, key=lambda r: (-len(r["acts"]), r["code"]))
+    return cached(connection, "region-index", f, compute)
+
+
+def ledger_dates(connection: Connection) -> dict:
+    """The first and last article dates, and the starts of the ledger's latest week and 30
+    days (the range bar's quick links): cached per version."""
+    def compute() -> dict:
+        import datetime as dt
+
+        first, last = connection.execute(sa.select(sa.func.min(A.c.date),
+                                                   sa.func.max(A.c.date))).one()
+        result = {"first": first, "last": last, "week": None, "month": None}
+        day = _ordinal(last) if last else None
+        if day is not None and len(last) == 10:
+            result["week"] = dt.date.fromordinal(day - 6).isoformat()
+            result["month"] = dt.date.fromordinal(day - 29).isoformat()
+        return result
+    return cached(connection, "ledger-dates", Filters(), compute)
