@@ -199,3 +199,168 @@ def test_schemathesis_finds_no_server_error(api, tmp_path):
          "--exclude-path", "/api/analyze", "--no-color"],
         capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+# ------------------------------------------------------------------------------------------------
+# The dashboard's pages and their helpers (the browser tests drive the same pages in chromium)
+
+
+@pytest.mark.parametrize("value,anchor,label,day", [
+    ("PRESENT_REF", "2026-02-05", "present", "2026-02-05"),
+    ("PAST_REF", "2026-02-05", "past", None),
+    ("2026-02-05", "2026-02-05", "2026-02-05", "2026-02-05"),
+    ("2026-W06", "2026-02-05", "this week (week of 2026-02-02)", "2026-02-02"),
+    ("2026-W05", "2026-02-05", "last week (week of 2026-01-26)", "2026-01-26"),
+    ("2026-02", "2026-02-05", "this month (February 2026)", "2026-02-01"),
+    ("2025", "2026-02-05", "last year (2025)", "2025-01-01"),
+    ("2014", "2026-02-05", "2014", "2014-01-01"),
+    ("XXXX-01-02", None, "2 January (year not stated)", None),
+    ("XXXX-01-02", "2026-02-05", "2 January 2026 (year assumed)", "2026-01-02"),
+    ("XXXX-WXX-7", None, "Sundays", None),
+    ("P1Y", None, "1 year", None),
+    ("P3D", None, "3 days", None),
+    ("PT24H", None, "24 hours", None),
+    ("PXDE", None, "decades (unspecified)", None),
+    ("2023-Q3", None, "Q3 2023", "2023-07-01"),
+    ("2022-SU", None, "summer 2022", "2022-06-01"),
+    ("2021-05-28T15:00", None, "2021-05-28 15:00", "2021-05-28"),
+    ("2023-06-02TNI", None, "2023-06-02 night", "2023-06-02"),
+    ("201", None, "the 2010s", "2010-01-01"),
+    ("10", None, "the 11th century", "1000-01-01"),
+    ("nonsense", None, "nonsense", None),
+])
+def test_times_read_as_dates_and_words(value, anchor, label, day):
+    from parley.web.timefmt import read_time
+
+    reading = read_time(value, anchor)
+    assert (reading["label"], reading["day"]) == (label, day)
+
+
+def test_the_axis_spans_the_bulk_and_leaves_outliers_out():
+    import datetime as dt
+
+    from parley.web.app import bulk
+
+    days = [dt.date(2026, 1, 1).toordinal() + i for i in range(0, 60, 2)]
+    low, high = bulk(days + [dt.date(2014, 6, 1).toordinal(), dt.date(1870, 1, 1).toordinal()])
+    assert (low, high) == (min(days), max(days))
+    spread = [dt.date(2021 + y, 1, 1).toordinal() for y in range(6)]
+    assert bulk(spread) == (min(spread), max(spread)), "an even spread has no outliers"
+
+
+def test_a_sentence_around_the_acts_words():
+    from parley.web.queries import cut_sentence
+
+    text = "Talks stalled. Ruritania demanded the provinces, Vogel said on Monday. Then quiet."
+    start = text.index("Ruritania")
+    end = start + len("Ruritania demanded the provinces")
+    assert cut_sentence(text, start, end) == {
+        "before": "", "marked": "Ruritania demanded the provinces",
+        "after": ", Vogel said on Monday.", "cut_before": False, "cut_after": False}
+    middle = text.index("the provinces")
+    got = cut_sentence(text, middle, middle + 3)
+    assert (got["before"], got["marked"]) == ("Ruritania demanded ", "the")
+    long = "x " * 400 + "Ruritania demanded the provinces" + " y" * 400
+    got = cut_sentence(long, 800, 832, reach=50)
+    assert got["cut_before"] and got["cut_after"] and len(got["before"]) <= 50
+    assert cut_sentence(text, None, None) is None and cut_sentence(text, 5, 500) is None
+
+
+@pytest.mark.parametrize("evidence,stance", [
+    ([], "none"),
+    ([{"sign": 0, "date": "2025-01-01"}], "none"),
+    ([{"sign": -1, "date": "2025-01-01"}, {"sign": 1, "date": "2025-03-01"}], "for"),
+    ([{"sign": 1, "date": "2025-01-01"}, {"sign": -1, "date": "2025-03-01"}], "against"),
+    ([{"sign": 1, "date": "2025-02-26"}, {"sign": -1, "date": "2025-03-01"}], "mixed"),
+    ([{"sign": 1, "date": None}, {"sign": -1, "date": None}], "mixed"),
+    ([{"sign": 1, "date": None}, {"sign": -1, "date": "2025-03-01"}], "against"),
+])
+def test_cell_stance(evidence, stance):
+    from parley.web.queries import cell_stance
+
+    assert cell_stance(evidence, 7) == stance
+
+
+def test_an_actor_takes_its_commonest_type(tmp_path):
+    """The actor list used max(type): "Labour" (organization in most articles, person in one)
+    was shown as a person."""
+    from parley.ledger.store import open_ledger, write_article
+    from parley.reading import Article
+
+    url = f"sqlite:///{tmp_path / 'labour.db'}"
+    engine = open_ledger(url)
+    with engine.begin() as connection:
+        for n, kind in enumerate(["organization", "person", "organization"]):
+            text = f"Labour said something number {n}."
+            article = Article(id=f"labour-{n}", text=text, date=f"2005-01-0{n + 1}")
+            write_article(connection, article, {
+                "article": article.contract_record(), "quotes": [], "acts": [], "times": [],
+                "places": [], "warnings": [],
+                "actors": [{"id": "labour", "name": "Labour", "type": kind, "country": "GB",
+                            "aliases": [], "mentions": [[0, 6]]}]}, "test")
+    engine.dispose()
+    with LiveServer(create_app(url)) as server, httpx.Client(base_url=server.url) as client:
+        assert client.get("/api/actors/labour").json()["type"] == "organization"
+        assert client.get("/api/actors").json()["items"][0]["type"] == "organization"
+        page = client.get("/actors").text
+        assert "<td class=\"type\">organization</td>" in page
+
+
+PAGES = ["/", "/positions", "/positions/cell?actor=ruritania&issue=territory", "/shifts",
+         "/actors", "/actors/ruritania", "/issues", "/issues/territory", "/articles",
+         "/articles/web-a1", "/timeline", "/map", "/search?q=sale"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_answer_and_keep_the_date_range(api, path):
+    response = api.get(path)
+    assert response.status_code == 200 and "text/html" in response.headers["content-type"]
+    assert api.get(path).headers["x-parley-cache"] == "hit", "pages are replayed until an ingest"
+    joiner = "&" if "?" in path else "?"
+    ranged = api.get(f"{path}{joiner}date_from=2025-03-01&date_to=2025-03-31")
+    assert ranged.status_code == 200
+    # every page's links keep the range
+    assert 'href="/positions?date_from=2025-03-01&amp;date_to=2025-03-31"' in ranged.text
+    # a blank date field of a form is no bound, a malformed one is an error (or, on the pages
+    # that take no range, is not passed on)
+    assert api.get(f"{path}{joiner}date_from=&date_to=").status_code == 200
+    malformed = api.get(f"{path}{joiner}date_from=March")
+    if path in ("/articles/web-a1", "/search?q=sale"):
+        assert malformed.status_code == 200 and "date_from=March" not in malformed.text
+    else:
+        assert malformed.status_code == 422
+
+
+def test_matrix_cells_follow_the_date_range(api):
+    import re
+
+    def cell(html: str, actor: str, issue: str) -> str:
+        found = re.search(rf'data-actor="{actor}" data-issue="{issue}"[^>]*aria-label="([^"]+)"',
+                          html)
+        return found.group(1) if found else ""
+
+    everything = api.get("/positions").text
+    assert cell(everything, "freedonia", "territory") == \
+        "Freedonia on territory: for, 2 acts, last 2025-05-02"
+    march = api.get("/positions", params={"date_to": "2025-03-31"}).text
+    assert cell(march, "freedonia", "territory") == \
+        "Freedonia on territory: against, 1 act, last 2025-03-10"
+    assert cell(march, "ruritania", "ceasefire") == ""
+    acts = api.get("/positions/cell", params={"actor": "freedonia", "issue": "territory",
+                                              "date_to": "2025-03-31"}).text
+    assert acts.count('class="act-item') == 1 and "Freedonia rejected the demand" in acts
+    assert api.get("/positions/cell", params={"actor": "freedonia"}).status_code == 422
+
+
+def test_shifts_are_filtered_by_the_later_statements_date(api):
+    every = api.get("/api/shifts").json()
+    assert every["total"] >= 1
+    after = [s["after"]["date"] for s in every["items"]]
+    assert after == sorted(after, reverse=True), "newest first"
+    territory = api.get("/api/shifts", params={"issue": "territory", "actor": "freedonia"}).json()
+    assert territory["total"] == 1
+    for bounds, expected in (({"date_from": "2025-05-01"}, 1), ({"date_to": "2025-04-30"}, 0),
+                             ({"date_from": "2025-05", "date_to": "2025-05"}, 1)):
+        found = api.get("/api/shifts", params={"issue": "territory", "actor": "freedonia",
+                                               **bounds}).json()
+        assert found["total"] == expected, bounds

@@ -8,9 +8,12 @@ Errors are JSON `{"error": message}` under `/api`, small HTML pages elsewhere; b
 from __future__ import annotations
 
 import json
+import math
+import re
 from html import escape
 from pathlib import Path
 from typing import Any, Literal, Optional
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
@@ -21,28 +24,42 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import queries
+from . import queries, timefmt
 from .cache import ResponseCache
 from .queries import BadQuery, Filters
 
 HERE = Path(__file__).resolve().parent
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+#: A date filter may also be empty (a date field of the dashboard's forms left blank): no bound.
+DATE_OR_EMPTY = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
 MAX_LIMIT = 500
 MAX_OFFSET = 10**9  # beyond SQLite's needs, below its 64-bit integer limit
+#: Events the timeline page reads (axis and table); more are counted, not shown.
+TIMELINE_LIMIT = 20_000
 
 Issue = Optional[str]
 
 
-async def filters(date_from: Optional[str] = Query(None, pattern=DATE,
+async def filters(date_from: Optional[str] = Query(None, pattern=DATE_OR_EMPTY,
                                              description="Articles dated on or after (YYYY[-MM[-DD]])."),
-            date_to: Optional[str] = Query(None, pattern=DATE,
+            date_to: Optional[str] = Query(None, pattern=DATE_OR_EMPTY,
                                            description="Articles dated on or before."),
             actor: Optional[str] = Query(None, max_length=200, description="Actor id."),
             issue: Optional[str] = Query(None, max_length=100, description="Issue, e.g. territory."),
             source: Optional[str] = Query(None, max_length=200,
                                           description="The article's source (outlet)."),
             ) -> Filters:
-    return Filters(date_from, date_to, actor, issue, source)
+    return Filters(date_from or None, date_to or None, actor or None, issue or None,
+                   source or None)
+
+
+async def date_range(date_from: Optional[str] = Query(None, pattern=DATE_OR_EMPTY,
+                                                      description="Articles dated on or after."),
+                     date_to: Optional[str] = Query(None, pattern=DATE_OR_EMPTY,
+                                                    description="Articles dated on or before."),
+                     ) -> Filters:
+    """The date range alone (pages whose path names the actor or issue)."""
+    return Filters(date_from or None, date_to or None)
 
 
 async def paging(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
@@ -77,6 +94,7 @@ class Page(BaseModel):
 
 
 class Flags(BaseModel):
+    total: int = Field(..., description="Flags matching the filters.")
     items: list[dict[str, Any]]
     note: str
 
@@ -212,20 +230,26 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
         return fast_json({"total": len(items), "limit": limit, "offset": offset,
                           "items": items[offset:offset + limit]})
 
+    FLAGS_DOC = ("Newest first. Computed once per ledger version over every act (per outlet with "
+                 "`source`), then filtered: `actor`, `issue`, and the date range on the later "
+                 "of the two statements.")
+
     def flag_route(kind: str):
         async def route(f: Filters = Depends(filters), p=Depends(paging), conn=Depends(connection)):
-            result = queries.flags(conn, f)
+            items = queries.flag_list(conn, f, (kind,))
             limit, offset = p
-            return fast_json({"items": result[kind][offset:offset + limit],
-                              "note": result["note"]})
+            return fast_json({"total": len(items), "items": items[offset:offset + limit],
+                              "note": queries.flags(conn, Filters(source=f.source))["note"]})
         return route
 
     app.get("/api/shifts", response_model=Flags, tags=["positions"],
-            summary="Stance shifts (from parley.positions when present, else empty)")(
-        flag_route("shifts"))
+            summary="Stance shifts (from parley.positions when present, else empty)",
+            description=FLAGS_DOC)(
+        flag_route("shift"))
     app.get("/api/contradictions", response_model=Flags, tags=["positions"],
-            summary="Contradictions (from parley.positions when present, else empty)")(
-        flag_route("contradictions"))
+            summary="Contradictions (from parley.positions when present, else empty)",
+            description=FLAGS_DOC)(
+        flag_route("contradiction"))
 
     @app.get("/api/timeline", tags=["positions"])
     async def api_timeline(f: Filters = Depends(filters), p=Depends(paging),
@@ -255,51 +279,214 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
 
     # ---------------------------------------------------------------------------- pages
 
-    def render(request: Request, name: str, **context):
+    templates.env.filters["when"] = lambda value, anchor=None: timefmt.read_time(value, anchor)["label"]
+    templates.env.filters["issue_name"] = lambda issue: (issue or "other").replace("_", " ")
+
+    def render(request: Request, name: str, conn=None, *, show_range: bool = False, **context):
+        """Render `name` with the helpers every page uses: `url(path, **params)` (a link that
+        keeps the date range), `here(**params)` (this page with some parameters changed; a new
+        filter goes back to the first page), `rng` (the active range), `names` (actor id ->
+        most common name and type)."""
+        params = {k: v for k, v in request.query_params.items() if v != ""}
+        rng = {k: params[k] for k in ("date_from", "date_to")
+               if k in params and re.match(DATE, params[k])}
+
+        def url(path: str, **extra) -> str:
+            merged = {k: v for k, v in {**rng, **extra}.items() if v not in (None, "")}
+            return path + ("?" + urlencode(merged) if merged else "")
+
+        def here(**extra) -> str:
+            merged = dict(params)
+            if any(not k.endswith("offset") for k in extra):
+                merged = {k: v for k, v in merged.items() if not k.endswith("offset")}
+            merged.update(extra)
+            merged = {k: v for k, v in merged.items() if v not in (None, "", 0) or
+                      (v == 0 and not k.endswith("offset"))}
+            return request.url.path + ("?" + urlencode(merged) if merged else "")
+
+        context.update(url=url, here=here, rng=rng, show_range=show_range,
+                       keep_params=[(k, v) for k, v in params.items()
+                                    if k not in ("date_from", "date_to") and not k.endswith("offset")],
+                       names=queries.actor_identities(conn) if conn is not None else {},
+                       ledger_dates=queries.ledger_dates(conn) if conn is not None else {})
         return templates.TemplateResponse(request, name, context)
 
+    def window(items: list, limit: int, offset: int) -> dict:
+        return {"total": len(items), "limit": limit, "offset": offset,
+                "items": items[offset:offset + limit]}
+
+    Offset = Query(0, ge=0, le=MAX_OFFSET)
+
+    def rows_per_page(default: int):
+        return Query(default, ge=1, le=200, description="Rows per page.")
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def overview(request: Request, conn=Depends(connection)):
-        flags = queries.flags(conn, Filters())
-        return render(request, "overview.html",
-                      articles=queries.page(conn, queries.articles_query(Filters()), 10, 0),
-                      acts=queries.page(conn, queries.acts_query(Filters()), 15, 0),
-                      actors=queries.actors_page(conn, Filters(), 20, 0),
-                      issues=queries.distinct(conn, queries.ACT.c.issue),
-                      shifts=flags["shifts"][:10], contradictions=flags["contradictions"][:10],
-                      note=flags["note"])
+    async def overview(request: Request, f: Filters = Depends(filters), conn=Depends(connection)):
+        r = queries._range(f)
+        grid = queries.matrix(conn, r)
+        flagged = queries.flag_list(conn, r)
+        shifts = [x for x in flagged if x["kind"] == "shift"][:5]
+        contradictions = [x for x in flagged if x["kind"] == "contradiction"][:5]
+        return render(request, "overview.html", conn, show_range=True,
+                      articles=queries.page(conn, queries.articles_query(r), 10, 0),
+                      acts=queries.enrich_acts(conn, queries.page(
+                          conn, queries.acts_query(r), 10, 0)["items"]),
+                      n_acts=queries.page(conn, queries.acts_query(r), 1, 0)["total"],
+                      grid={"issues": grid["issues"][:7], "parties": grid["parties"][:10],
+                            "n_parties": len(grid["parties"])},
+                      issues=queries.issue_index(conn, r),
+                      shifts=queries.enrich_flags(conn, shifts),
+                      contradictions=queries.enrich_flags(conn, contradictions),
+                      n_flags=len(flagged), note=queries.flags(conn, Filters())["note"])
+
+    @app.get("/positions", response_class=HTMLResponse, include_in_schema=False)
+    async def positions_page(request: Request, f: Filters = Depends(filters),
+                             q: str = Query("", max_length=200),
+                             type: str = Query("", max_length=50),
+                             sort: Literal["acts", "name", "recent"] = "acts",
+                             offset: int = Offset, limit: int = rows_per_page(25),
+                             conn=Depends(connection)):
+        grid = queries.matrix(conn, f)
+        parties = queries.select_parties(grid["parties"], q=q, actor_type=type or None, sort=sort)
+        return render(request, "positions.html", conn, show_range=True, issues=grid["issues"],
+                      parties=window(parties, limit, offset), q=q, type=type, sort=sort,
+                      types=sorted({p["type"] for p in grid["parties"] if p["type"]}))
+
+    @app.get("/positions/cell", response_class=HTMLResponse, include_in_schema=False)
+    async def position_cell(request: Request, actor: str = Query(..., max_length=200),
+                            issue: str = Query(..., max_length=100),
+                            f: Filters = Depends(date_range), offset: int = Offset,
+                            limit: int = rows_per_page(20), conn=Depends(connection)):
+        acts = queries.page(conn, queries.cell_acts_query(f, actor, issue), limit, offset)
+        acts["items"] = queries.enrich_acts(conn, acts["items"])
+        party = next((p for p in queries.matrix(conn, f)["parties"] if p["id"] == actor), None)
+        cell = (party or {}).get("cells", {}).get(issue)
+        return render(request, "cell.html", conn, show_range=True, actor=actor, issue=issue,
+                      acts=acts, cell=cell)
+
+    @app.get("/shifts", response_class=HTMLResponse, include_in_schema=False)
+    async def shifts_page(request: Request, f: Filters = Depends(filters),
+                          kind: Literal["all", "shift", "contradiction"] = "all",
+                          offset: int = Offset, limit: int = rows_per_page(20),
+                          conn=Depends(connection)):
+        kinds = ("shift", "contradiction") if kind == "all" else (kind,)
+        flagged = queries.flag_list(conn, f, kinds)
+        page_ = window(flagged, limit, offset)
+        page_["items"] = queries.enrich_flags(conn, page_["items"])
+        everything = queries.flag_list(conn, queries._range(f))
+        return render(request, "shifts.html", conn, show_range=True, flags=page_, kind=kind,
+                      actor=f.actor, issue=f.issue,
+                      actors=sorted({x["actor"] for x in everything}),
+                      issues=sorted({x["issue"] or "other" for x in everything}),
+                      note=queries.flags(conn, Filters())["note"])
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    async def actors_index(request: Request, f: Filters = Depends(filters),
+                           q: str = Query("", max_length=200), type: str = Query("", max_length=50),
+                           sort: Literal["articles", "quotes", "acts", "name", "recent"] = "articles",
+                           offset: int = Offset, limit: int = rows_per_page(50),
+                           conn=Depends(connection)):
+        rows = queries.actor_index(conn, f)
+        selected = queries.select_parties(rows, q=q, actor_type=type or None, sort=sort)
+        return render(request, "actors.html", conn, show_range=True,
+                      actors=window(selected, limit, offset), q=q, type=type, sort=sort,
+                      types=sorted({r["type"] for r in rows if r.get("type")}))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def actor_page(request: Request, actor_id: str, conn=Depends(connection)):
+    async def actor_page(request: Request, actor_id: str, f: Filters = Depends(date_range),
+                         acts_offset: int = Offset, by_offset: int = Offset,
+                         about_offset: int = Offset, conn=Depends(connection)):
         found = queries.actor(conn, actor_id)
         if found is None:
             raise HTTPException(404, f"no actor with id {actor_id!r}")
-        f = Filters(actor=actor_id)
-        acts = queries.page(conn, queries.acts_query(f), MAX_LIMIT, 0)["items"]
-        return render(request, "actor.html", actor=found,
-                      positions=queries.positions(conn, f),
-                      chart=stance_chart(acts),
-                      quotes_by=queries.page(conn, queries.quotes_query(f), 100, 0),
-                      quotes_about=queries.page(conn, queries.quotes_query(Filters(),
-                                                                           about=actor_id), 100, 0,
-                                                cache_items=True))
+        r = queries._range(f)
+        mine = Filters(r.date_from, r.date_to, actor_id, None, r.source)
+        all_acts = queries.page(conn, queries.acts_query(mine), MAX_LIMIT, 0)["items"]
+        acts = queries.page(conn, queries.acts_query(mine), 20, acts_offset)
+        acts["items"] = queries.enrich_acts(conn, acts["items"])
+        positions = queries.positions(conn, mine)
+        for p in positions:
+            p["cell"] = queries.cell_stance(p["evidence"])
+        return render(request, "actor.html", conn, show_range=True, actor=found,
+                      positions=positions, chart=stance_chart(all_acts), acts=acts,
+                      quotes_by=queries.page(conn, queries.quotes_query(mine), 20, by_offset),
+                      quotes_about=queries.page(conn, queries.quotes_query(r, about=actor_id),
+                                                20, about_offset, cache_items=True))
+
+    @app.get("/issues", response_class=HTMLResponse, include_in_schema=False)
+    async def issues_index(request: Request, f: Filters = Depends(filters), offset: int = Offset,
+                           limit: int = rows_per_page(50), conn=Depends(connection)):
+        return render(request, "issues.html", conn, show_range=True,
+                      issues=window(queries.issue_index(conn, f), limit, offset))
 
     @app.get("/issues/{issue}", response_class=HTMLResponse, include_in_schema=False)
-    async def issue_page(request: Request, issue: str, conn=Depends(connection)):
-        matrix = queries.issue_matrix(conn, issue)
-        return render(request, "issue.html", matrix=matrix, region_map=region_map(matrix))
+    async def issue_page(request: Request, issue: str, f: Filters = Depends(date_range),
+                         offset: int = Offset, limit: int = rows_per_page(50),
+                         conn=Depends(connection)):
+        matrix = queries.issue_matrix(conn, issue, queries._range(f))
+        for p in matrix["positions"]:
+            p["cell"] = queries.cell_stance(p["evidence"])
+        positions = window(sorted(matrix["positions"], key=lambda p: -p["n_acts"]), limit, offset)
+        return render(request, "issue.html", conn, show_range=True, matrix=matrix,
+                      positions=positions, region_map=region_map(matrix))
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    async def articles_index(request: Request, f: Filters = Depends(filters),
+                             q: str = Query("", max_length=500),
+                             sort: Literal["newest", "oldest", "title", "acts"] = "newest",
+                             offset: int = Offset, limit: int = rows_per_page(50),
+                             conn=Depends(connection)):
+        error = None
+        try:
+            found = queries.page(conn, queries.article_index_query(
+                f, q=q, sort=sort, dialect=conn.dialect.name), limit, offset)
+        except BadQuery as problem:
+            error, found = str(problem), {"total": 0, "limit": limit, "offset": 0, "items": []}
+        return render(request, "articles.html", conn, show_range=True, articles=found, q=q,
+                      sort=sort, source=f.source, sources=queries.sources(conn), error=error)
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    async def timeline_page(request: Request, conn=Depends(connection)):
-        events = queries.timeline(conn, Filters(), limit=2000)
-        return render(request, "timeline.html", events=events, axis=time_axis(events))
+    async def timeline_page(request: Request, f: Filters = Depends(filters), offset: int = Offset,
+                            limit: int = rows_per_page(50), conn=Depends(connection)):
+        # The range applies to each event's own day here (a meeting scheduled for the 20th is
+        # in a range of the 20th, whenever the article announcing it was dated).
+        def build():
+            events = queries.timeline(conn, Filters(actor=f.actor, issue=f.issue,
+                                                    source=f.source), limit=TIMELINE_LIMIT)
+            capped = len(events) >= TIMELINE_LIMIT
+            events = [e for e in events if (not f.date_from or e["when"] >= f.date_from)
+                      and (not f.date_to or e["when"][:len(f.date_to)] <= f.date_to)]
+            return events[::-1], time_axis(events, links="/timeline"), capped
+
+        newest, axis, capped = queries.cached(conn, "timeline-page", f, build)
+        listed = window(newest, limit, offset)
+        listed["items"] = queries.enrich_acts(conn, listed["items"])
+        return render(request, "timeline.html", conn, show_range=True, events=listed,
+                      axis=axis, actor=f.actor, issue=f.issue, capped=capped)
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    async def map_page(request: Request, f: Filters = Depends(filters),
+                       country: str = Query("", max_length=3, pattern=r"^[A-Za-z]{0,3}$"),
+                       offset: int = Offset, limit: int = rows_per_page(50),
+                       conn=Depends(connection)):
+        regions = queries.region_index(conn, f)
+        countries: dict[str, int] = {}
+        for r in regions:
+            countries[r["country"]] = countries.get(r["country"], 0) + len(r["acts"])
+        ranked = sorted(countries, key=lambda c: (-countries[c], c))
+        chosen = country.upper() or (ranked[0] if ranked else "")
+        shown = [r for r in regions if r["country"] == chosen]
+        drawn = region_map({"regions": shown}) if shown else {"regions": []}
+        return render(request, "map.html", conn, show_range=True, region_map=drawn,
+                      regions=window(regions, limit, offset), country=chosen,
+                      countries=[(c, countries[c]) for c in ranked])
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(request: Request, article_id: str, conn=Depends(connection)):
         found = queries.article(conn, article_id)
         if found is None:
             raise HTTPException(404, f"no article with id {article_id!r}")
-        return render(request, "article.html", article=found, hl=highlight(found))
+        return render(request, "article.html", conn, article=found, hl=highlight(found))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def api_docs(request: Request):
@@ -316,7 +503,7 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                 result = queries.search(conn, q, limit=50, offset=0)
             except BadQuery as problem:
                 error = str(problem)
-        return render(request, "search.html", q=q, result=result, error=error)
+        return render(request, "search.html", conn, q=q, result=result, error=error)
 
     return app
 
@@ -344,12 +531,18 @@ def highlight(article: dict) -> dict:
     for act in article["acts"]:
         ref = f"act-{act['act_id']}"
         records[ref] = act
+        if act.get("time"):
+            records[ref] = {**act, "time_reading": timefmt.read_time(act["time"],
+                                                                     article.get("date"))["label"]}
         if act.get("evidence_start") is not None:
             spans.append((act["evidence_start"], act["evidence_end"], "act", ref))
     for kind in ("times", "places"):
         for item in article[kind]:
             ref = f"{kind[:-1]}-{item['n']}"
             records[ref] = item
+            if kind == "times" and item.get("value"):
+                records[ref] = {**item, "reading": timefmt.read_time(item["value"],
+                                                                     article.get("date"))["label"]}
             if item.get("start") is not None:
                 spans.append((item["start"], item["end"], kind[:-1], ref))
     spans = [s for s in spans if 0 <= s[0] < s[1] <= len(text)]
@@ -383,17 +576,58 @@ def _valid(span: Any, text: str) -> bool:
 
 def _day_number(value: str) -> int | None:
     """Days since 0001-01-01 for YYYY[-MM[-DD]] (missing parts: the first)."""
+    day = timefmt.parse_day(value)
+    return day.toordinal() if day else None
+
+
+def bulk(days: list[int], fence: float = 3.0, floor: int = 30) -> tuple[int, int]:
+    """The span of days an axis should cover: Tukey's fences (quartiles -/+ `fence` times the
+    interquartile range, which is at least `floor` days) around the data, so that one act in
+    1870 does not squash 2004-2005 into a corner; days outside are listed apart."""
+    ordered = sorted(days)
+    if len(ordered) < 4:
+        return ordered[0], ordered[-1]
+    q1 = ordered[len(ordered) // 4]
+    q3 = ordered[(3 * len(ordered)) // 4]
+    spread = max(q3 - q1, floor)
+    inside = [d for d in ordered if q1 - fence * spread <= d <= q3 + fence * spread]
+    return inside[0], inside[-1]
+
+
+def ticks(low: int, high: int, x, most: int = 8) -> list[dict]:
+    """Readable date ticks between two days: days, weeks, months, quarters, years or decades,
+    whichever gives at most `most` ticks."""
     import datetime as dt
 
-    parts = (value.split("-") + ["01", "01"])[:3]
-    try:
-        return dt.date(int(parts[0]), int(parts[1] or 1), int(parts[2][:2] or 1)).toordinal()
-    except ValueError:
-        return None
+    span = max(high - low, 1)
+    start = dt.date.fromordinal(low)
+    for step in (1, 7):
+        if span / step <= most:
+            first = low if step == 1 else low + (7 - start.weekday()) % 7
+            days = range(first, high + 1, step)
+            return [{"x": x(d), "label": dt.date.fromordinal(d).isoformat()} for d in days]
+    for months in (1, 3, 6, 12, 24, 60, 120, 600):
+        if span / (30.4 * months) <= most:
+            break
+    result = []
+    year, month = start.year, start.month
+    month_index = year * 12 + month - 1
+    month_index += (-month_index) % months  # the first boundary on or after the start
+    while True:
+        year, month = divmod(month_index, 12)
+        day = dt.date(year, month + 1, 1).toordinal()
+        if day > high:
+            break
+        if day >= low:
+            label = str(year) if months >= 12 else f"{year}-{month + 1:02d}"
+            result.append({"x": x(day), "label": label})
+        month_index += months
+    return result
 
 
 def stance_chart(acts: list[dict], width: int = 760, row: int = 34) -> dict:
-    """The actor's stance on each issue over time as dots on one row per issue (SVG geometry)."""
+    """The actor's stance on each issue over time as dots on one row per issue (SVG geometry);
+    the axis covers the bulk of the dates (`bulk`), acts outside it are counted apart."""
     points = []
     for act in acts:
         day = _day_number(act.get("date") or "") if act.get("date") else None
@@ -402,10 +636,13 @@ def stance_chart(acts: list[dict], width: int = 760, row: int = 34) -> dict:
         sign = queries.STANCE.get(act.get("type") or "", 0) * (
             -1 if act.get("polarity") == "negative" else 1)
         points.append((day, act.get("issue") or "other", sign, act))
-    issues = sorted({p[1] for p in points})
     if not points:
-        return {"issues": [], "dots": [], "width": width, "height": 60, "ticks": []}
-    low, high = min(p[0] for p in points), max(p[0] for p in points)
+        return {"issues": [], "dots": [], "width": width, "height": 60, "ticks": [],
+                "outside": 0}
+    low, high = bulk([p[0] for p in points])
+    outside = [p for p in points if not low <= p[0] <= high]
+    points = [p for p in points if low <= p[0] <= high]
+    issues = sorted({p[1] for p in points})
     span = max(high - low, 1)
     left, right = 150, width - 20
 
@@ -416,38 +653,58 @@ def stance_chart(acts: list[dict], width: int = 760, row: int = 34) -> dict:
              "label": f"{act['date']} {act['type']} {issue}",
              "href": f"/articles/{act['article_id']}#act-{act['act_id']}"}
             for day, issue, sign, act in points]
+    return {"issues": [{"name": i, "y": 30 + n * row} for n, i in enumerate(issues)],
+            "dots": dots, "width": width, "height": 50 + len(issues) * row,
+            "ticks": ticks(low, high, x, most=6), "left": left, "right": right,
+            "outside": len(outside)}
+
+
+def time_axis(events: list[dict], width: int = 900, links: str = "/timeline") -> dict:
+    """Events on one horizontal axis as bars, past above the line, scheduled below; each bar
+    counts the events of a few pixels' days and links to them (the timeline for that span).
+    The axis covers the bulk of the days (`bulk`); outliers are listed apart, not drawn."""
     import datetime as dt
 
-    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat(),
-              "anchor": "start" if d == low else "end"} for d in sorted({low, high})]
-    return {"issues": [{"name": i, "y": 30 + n * row} for n, i in enumerate(issues)],
-            "dots": dots, "width": width, "height": 50 + len(issues) * row, "ticks": ticks,
-            "left": left, "right": right}
-
-
-def time_axis(events: list[dict], width: int = 900) -> dict:
-    """Events placed on one horizontal axis; past above the line, scheduled below."""
     days = [(_day_number(e["when"]), e) for e in events]
     days = [(d, e) for d, e in days if d is not None]
     if not days:
-        return {"width": width, "height": 80, "dots": [], "ticks": []}
-    low, high = min(d for d, _ in days), max(d for d, _ in days)
+        return {"width": width, "height": 80, "bars": [], "ticks": [], "outliers": [],
+                "n_outliers": 0}
+    low, high = bulk([d for d, _ in days])
     span = max(high - low, 1)
-    x = lambda d: round(40 + (d - low) / span * (width - 80), 1)  # noqa: E731
-    lanes: dict[float, int] = {}
-    dots = []
+    left, right = 40, width - 40
+    x = lambda d: round(left + (d - low) / span * (right - left), 1)  # noqa: E731
+    columns: dict[tuple[int, bool], list] = {}
+    outliers = []
     for day, event in days:
-        px = x(day)
-        lane = lanes.get(px, 0)
-        lanes[px] = lane + 1
-        y = 100 + (1 if event["scheduled"] else -1) * (14 + 12 * min(lane, 5))
-        dots.append({"x": px, "y": y, "event": event,
-                     "href": f"/articles/{event['article_id']}#act-{event['act_id']}"})
-    import datetime as dt
-
-    ticks = [{"x": x(d), "label": dt.date.fromordinal(d).isoformat(),
-              "anchor": "start" if d == low else "end"} for d in sorted({low, high})]
-    return {"width": width, "height": 200, "dots": dots, "ticks": ticks}
+        if not low <= day <= high:
+            outliers.append(event)
+            continue
+        column = int((x(day) - left) // 4)
+        columns.setdefault((column, event["scheduled"]), []).append((day, event))
+    most = max((len(v) for v in columns.values()), default=1)
+    bars = []
+    for (column, scheduled), members in sorted(columns.items()):
+        first = min(d for d, _ in members)
+        last = max(d for d, _ in members)
+        height = round(6 + 74 * (math.log1p(len(members)) / math.log1p(most)), 1)
+        start, end = (dt.date.fromordinal(first).isoformat(), dt.date.fromordinal(last).isoformat())
+        types: dict[str, int] = {}
+        for _, event in members:
+            types[event["type"]] = types.get(event["type"], 0) + 1
+        main = max(types.items(), key=lambda kv: kv[1])[0]
+        bars.append({"x": round(left + column * 4, 1), "width": 3,
+                     "y": 100 if scheduled else round(100 - height, 1), "height": height,
+                     "scheduled": scheduled, "n": len(members), "type": main,
+                     "label": f"{start}{'' if start == end else ' to ' + end}: {len(members)} "
+                              f"{'scheduled ' if scheduled else ''}event"
+                              f"{'s' if len(members) > 1 else ''} ("
+                              + ", ".join(f"{t} {n}" for t, n in sorted(types.items())) + ")",
+                     "href": f"{links}?{urlencode({'date_from': start, 'date_to': end})}"})
+    outliers.sort(key=lambda e: e["when"])
+    return {"width": width, "height": 210, "bars": bars, "ticks": ticks(low, high, x),
+            "low": dt.date.fromordinal(low).isoformat(), "high": dt.date.fromordinal(high).isoformat(),
+            "outliers": outliers[:30], "n_outliers": len(outliers), "left": left, "right": right}
 
 
 def region_map(matrix: dict, width: int = 640) -> dict:

@@ -22,8 +22,9 @@ from collections import OrderedDict
 from typing import Callable
 
 #: Paths whose GET responses depend on the ledger only (not /static, /docs, /openapi.json).
-CACHED_PREFIXES = ("/api/", "/actors/", "/issues/", "/articles/")
-CACHED_PATHS = ("/", "/timeline", "/search")
+CACHED_PREFIXES = ("/api/", "/actors/", "/issues/", "/articles/", "/positions/")
+CACHED_PATHS = ("/", "/timeline", "/search", "/positions", "/shifts", "/actors", "/issues",
+                "/articles", "/map")
 
 
 def cacheable(path: str) -> bool:
