@@ -1035,3 +1035,46 @@ def test_the_layout_lexicons_load_as_words():
 
     words = quote_data.quotes_yaml()["topic_words"]
     assert "on" in words and all(isinstance(w, str) for w in words)
+
+
+# ------------------------------------------------------------------------------ issue 17 grades
+
+
+def test_unnamed_groups_and_indefinite_spokesmen_are_anonymous_with_their_affiliation(nlp):
+    doc, quotes = quotes_of(nlp, "US negotiators said that most of the issues had been resolved.")
+    speaker = only(quotes)["speaker"]
+    assert speaker["anonymity"] == "anonymous" and speaker["actor"] == "united-states"
+    doc, quotes = quotes_of(nlp, "A spokesman for the union said that the talks would go on.")
+    assert only(quotes)["speaker"]["anonymity"] == "anonymous"
+    # one office holder, named by the office: a role
+    doc, quotes = quotes_of(nlp, "The Kremlin spokesman said that the talks would go on.")
+    assert only(quotes)["speaker"]["anonymity"] == "role"
+
+
+def test_a_descriptive_subject_speaks_as_the_name_in_apposition(nlp):
+    text = "The largest delivery company, Fastpost, said it had ordered ten new jets."
+    doc, quotes = quotes_of(nlp, text)
+    speaker = only(quotes)["speaker"]
+    assert speaker["anonymity"] == "named" and speaker["actor"] == "fastpost"
+    assert mention(doc, only(quotes)) == "The largest delivery company, Fastpost"
+
+
+def test_an_office_glued_to_a_name_by_the_tagger_is_not_part_of_the_name(nlp):
+    doc = nlp("**Director of National Intelligence Tulsi Gabbard:** \u201cThank you for your "
+              "leadership.\u201d")
+    ids = {a["id"] for a in doc._.actors}
+    assert "tulsi-gabbard" in ids and not any(i.startswith("national-") for i in ids)
+
+
+def test_wishes_and_stances_are_attributions_not_quotes(nlp):
+    from parley.analysis import analyse_one
+    from parley.reading import Article
+
+    text = ("The presidency is hoping to strike a deal at a June summit. Mr Chirac called the "
+            "rebate \"unjustified\". The minister said that the talks would resume.")
+    analysis = analyse_one(Article(id="t", text=text, date="2005-06-01"), nlp)
+    quoted = [text[q["segments"][0][0]:q["segments"][0][1]] for q in analysis["quotes"]]
+    attributed = [text[q["segments"][0][0]:q["segments"][0][1]] for q in analysis["attributions"]]
+    assert "to strike a deal at a June summit" in attributed
+    assert any("unjustified" in q for q in quoted) and "the talks would resume" in quoted
+    assert not set(quoted) & set(attributed)

@@ -49,10 +49,22 @@ def build_analysis(article: Article, doc: Doc) -> dict:
     for name in STAGE_ATTRIBUTES:
         analysis[name] = list(getattr(doc._, name) or [])
     analysis["warnings"] = list(article.warnings) + list(doc._.stage_warnings or [])
+    _statements_apart(analysis, doc)
     _quote_the_article(analysis)
     if os.environ.get("PARLEY_VALIDATE") == "1":
         _raise_if_invalid(analysis)
     return analysis
+
+
+def _statements_apart(analysis: dict, doc: Doc) -> None:
+    """`quotes` holds statements (the contract); beliefs, wishes and stances that the quotes
+    stage also attributes, as PolNeAR does ("X wants to ...", "X rejected Y"), go to the extra
+    list `attributions` with the same record shape. The acts stage read them all already."""
+    from .components.quotes import is_statement
+
+    quotes = analysis["quotes"]
+    analysis["quotes"] = [q for q in quotes if is_statement(doc, q)]
+    analysis["attributions"] = [q for q in quotes if not is_statement(doc, q)]
 
 
 def _quote_the_article(analysis: dict) -> None:

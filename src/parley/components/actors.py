@@ -66,6 +66,7 @@ class Registry:
     titles: dict[str, str] = field(default_factory=dict)
     counterpart_sets: list[set[str]] = field(default_factory=list)
     honorifics: set[str] = field(default_factory=set)
+    office_remnants: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
     place_possessions: set[str] = field(default_factory=set)
@@ -164,6 +165,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
         reg.titles.update({k.lower(): v for k, v in (spec.get(key) or {}).items()})
     reg.counterpart_sets += [set(s) for s in spec.get("counterpart_sets") or ()]
     reg.honorifics |= set(spec.get("honorifics") or ())
+    reg.office_remnants |= set(spec.get("office_remnants") or ())
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
     reg.place_possessions |= set(spec.get("place_possessions") or ())
@@ -396,8 +398,13 @@ class ActorFinder:
             if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent, text):
                 continue
             name = _clean_name(ent, self.reg.honorifics)
+            kind = UNKNOWN_LABELS[ent.label_]
+            if ent.label_ == "PERSON" or _after_title_of(ent):
+                bare = _without_office(name, self.reg.office_remnants)
+                if bare != name:  # "Director of | National Intelligence Tulsi Gabbard"
+                    name, kind = bare, "person"
             if _plausible_name(name):
-                pending.append((ent, name, UNKNOWN_LABELS[ent.label_]))
+                pending.append((ent, name, kind))
         # the small model labels one name PERSON here and ORG there: the majority decides
         votes: dict[str, list[str]] = {}
         for _, name, kind in pending:
@@ -532,6 +539,20 @@ def _clean_name(ent: Span, honorifics: set[str]) -> str:
         words = words[1:]
     while len(words) > 1 and " ".join(words[:2]) in honorifics:
         words = words[2:]
+    return " ".join(words)
+
+
+def _after_title_of(ent: Span) -> bool:
+    """The entity follows "<Title> of" ("Director of National Intelligence Tulsi Gabbard")."""
+    doc, i = ent.doc, ent.start
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].is_title
+
+
+def _without_office(name: str, remnants: set[str]) -> str:
+    """'National Intelligence Tulsi Gabbard' -> 'Tulsi Gabbard' (at least two words stay)."""
+    words = name.split()
+    while len(words) > 2 and words[0] in remnants:
+        words = words[1:]
     return " ".join(words)
 
 

@@ -189,6 +189,29 @@ def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
 # 2. Cues and speakers
 
 
+def is_statement(doc: Doc, quote: dict) -> bool:
+    """Whether a quote reports a statement (the contract's quotes) rather than a belief, wish or
+    stance that PolNeAR also counts as attribution ("Russia wants to join", "hoping to strike a
+    deal", "rejected Zelenskyy's proposal", "to discuss a framework"): quoted words, a colon or
+    label, a reporting noun, or a speech verb (`cue_verbs`, `phrasal_cues`, `xcomp_cues`) make a
+    statement; an unquoted clause under any other verb does not."""
+    cue = quote.get("cue")
+    if quote.get("kind") != "indirect" or not cue:
+        return True
+    text, marks = doc_text(doc), lexicon()["mark_re"]
+    if any(marks.search(text[max(0, s - 1):e + 1]) for s, e in quote.get("segments") or ()):
+        return True  # quoted words inside: 'called the rebate "unjustified"
+    span = doc.char_span(*cue["span"], alignment_mode="expand")
+    if span is None:
+        return True
+    verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]
+    if not verbs:
+        return True  # "according to", "in a statement", "the accusation that", a colon
+    lex = lexicon()
+    return any(t.lemma_.lower() in lex["cue_verbs"] or t.lemma_.lower() in lex["xcomp_cues"]
+               or t.lemma_.lower() in lex["phrasal_cues"] for t in verbs)
+
+
 def _is_cue_verb(token: Token, strict: bool = False) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VB", "VBG", "VBN"}:
@@ -409,6 +432,11 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
     """Contract speaker `{actor, anonymous, mention, anonymity}` for a subject token (or none)."""
     if subject is None:
         return {"actor": None, "anonymous": None, "mention": None, "anonymity": "unattributed"}
+    if subject.pos_ == "NOUN":  # "the world's largest package delivery company, UPS": the name
+        name = next((c for c in subject.children if c.dep_ == "appos"
+                     and (c.pos_ == "PROPN" or c.ent_type_ in NAMED_ENTITY_TYPES)), None)
+        if name is not None:  # speaks as the name; the mention stays the whole phrase
+            return dict(speaker_record(doc, name), mention=list(_mention_span(subject)))
     lex = lexicon()
     start, end = _mention_span(subject)
     text = doc_text(doc)[start:end]
@@ -426,7 +454,8 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
             if group:
                 return {"actor": group[0], "anonymous": None, "mention": [start, end],
                         "anonymity": "named", "speakers": group}
-        if group and lemma not in lex["anonymous_nouns"] and subject.lemma_.lower() not in lex["anonymous_nouns"]:
+        if (group and lemma not in lex["anonymous_nouns"]
+                and subject.lemma_.lower() not in lex["anonymous_nouns"] and _unique(subject)):
             return {"actor": group[0], "anonymous": None, "mention": [start, end],
                     "anonymity": "role", **({"speakers": group} if len(group) > 1 else {})}
         actor_of_group = group[0] if group else None
@@ -439,6 +468,11 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                 actor = resolve_mention(doc, *antecedent) or _slug(doc_text(doc)[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
                 "anonymity": "named"}  # a pronoun stands for someone, resolved or not
+    if not _unique(subject) and not is_named_subject(subject):
+        # "US negotiators", "a spokesman for Unison": unnamed and not one office holder, so an
+        # anonymous source (the contract), its affiliation kept as the actor where known
+        return {"actor": actor or actor_of_group, "anonymous": text, "mention": [start, end],
+                "anonymity": "anonymous"}
     if (lemma in lex["role_nouns"] and subject.ent_type_ != "PERSON"
             and not any(t.pos_ == "PROPN" and t.lower_ not in lex["role_nouns"]
                         for t in doc.char_span(start, end, alignment_mode="expand") or [])):
@@ -465,6 +499,23 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
     if lemma in lex["role_nouns"] or subject.lemma_.lower() in lex["role_nouns"]:
         return {"actor": actor, "anonymous": None, "mention": [start, end], "anonymity": "role"}
     return {"actor": actor, "anonymous": text, "mention": [start, end], "anonymity": "anonymous"}
+
+
+_INDEFINITE = {"a", "an", "another", "one", "some", "several", "two", "three", "many", "other"}
+
+
+def _unique(subject: Token) -> bool:
+    """A noun that can name one office holder: singular and not indefinite ("the spokesman",
+    not "a spokesman" or "spokesmen"). Pronouns and names are left to the other rules."""
+    if subject.pos_ not in ("NOUN",):
+        return True
+    if subject.tag_ == "NNS":
+        return False
+    return not any(c.dep_ in ("det", "nummod") and c.lower_ in _INDEFINITE for c in subject.children)
+
+
+def is_named_subject(subject: Token) -> bool:
+    return subject.ent_type_ in NAMED_ENTITY_TYPES or subject.pos_ == "PROPN"
 
 
 def _document_speaker(doc: Doc, subject: Token) -> dict:
