@@ -323,21 +323,27 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def overview(request: Request, f: Filters = Depends(filters), conn=Depends(connection)):
         r = queries._range(f)
-        grid = queries.matrix(conn, r)
-        flagged = queries.flag_list(conn, r)
-        shifts = [x for x in flagged if x["kind"] == "shift"][:5]
-        contradictions = [x for x in flagged if x["kind"] == "contradiction"][:5]
+
+        def build() -> dict:
+            # everything on the overview is a function of the ledger version and the range
+            grid = queries.matrix(conn, r)
+            flagged = queries.flag_list(conn, r)
+            shifts = [x for x in flagged if x["kind"] == "shift"][:5]
+            contradictions = [x for x in flagged if x["kind"] == "contradiction"][:5]
+            return dict(
+                articles=queries.page(conn, queries.articles_query(r), 10, 0),
+                acts=queries.enrich_acts(conn, queries.page(
+                    conn, queries.acts_query(r), 10, 0)["items"]),
+                n_acts=queries.page(conn, queries.acts_query(r), 1, 0)["total"],
+                grid={"issues": grid["issues"][:7], "parties": grid["parties"][:10],
+                      "n_parties": len(grid["parties"])},
+                issues=queries.issue_index(conn, r),
+                shifts=queries.enrich_flags(conn, shifts),
+                contradictions=queries.enrich_flags(conn, contradictions),
+                n_flags=len(flagged), note=queries.flags(conn, Filters())["note"])
+
         return render(request, "overview.html", conn, show_range=True,
-                      articles=queries.page(conn, queries.articles_query(r), 10, 0),
-                      acts=queries.enrich_acts(conn, queries.page(
-                          conn, queries.acts_query(r), 10, 0)["items"]),
-                      n_acts=queries.page(conn, queries.acts_query(r), 1, 0)["total"],
-                      grid={"issues": grid["issues"][:7], "parties": grid["parties"][:10],
-                            "n_parties": len(grid["parties"])},
-                      issues=queries.issue_index(conn, r),
-                      shifts=queries.enrich_flags(conn, shifts),
-                      contradictions=queries.enrich_flags(conn, contradictions),
-                      n_flags=len(flagged), note=queries.flags(conn, Filters())["note"])
+                      **queries.cached(conn, "overview", r, build))
 
     @app.get("/positions", response_class=HTMLResponse, include_in_schema=False)
     async def positions_page(request: Request, f: Filters = Depends(filters),
@@ -346,11 +352,13 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                              sort: Literal["acts", "name", "recent"] = "acts",
                              offset: int = Offset, limit: int = rows_per_page(25),
                              conn=Depends(connection)):
-        grid = queries.matrix(conn, f)
-        parties = queries.select_parties(grid["parties"], q=q, actor_type=type or None, sort=sort)
+        r = queries._range(f)
+        grid = queries.matrix(conn, r)
+        parties, types = queries.select(conn, "parties", r, lambda: grid["parties"], q=q,
+                                        actor_type=type or None, sort=sort)
         return render(request, "positions.html", conn, show_range=True, issues=grid["issues"],
                       parties=window(parties, limit, offset), q=q, type=type, sort=sort,
-                      types=sorted({p["type"] for p in grid["parties"] if p["type"]}))
+                      types=types)
 
     @app.get("/positions/cell", response_class=HTMLResponse, include_in_schema=False)
     async def position_cell(request: Request, actor: str = Query(..., max_length=200),
@@ -386,11 +394,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                            sort: Literal["articles", "quotes", "acts", "name", "recent"] = "articles",
                            offset: int = Offset, limit: int = rows_per_page(50),
                            conn=Depends(connection)):
-        rows = queries.actor_index(conn, f)
-        selected = queries.select_parties(rows, q=q, actor_type=type or None, sort=sort)
+        r = queries._range(f)
+        selected, types = queries.select(conn, "actors", r, lambda: queries.actor_index(conn, r),
+                                         q=q, actor_type=type or None, sort=sort)
         return render(request, "actors.html", conn, show_range=True,
                       actors=window(selected, limit, offset), q=q, type=type, sort=sort,
-                      types=sorted({r["type"] for r in rows if r.get("type")}))
+                      types=types)
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     async def actor_page(request: Request, actor_id: str, f: Filters = Depends(date_range),
@@ -401,14 +410,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
             raise HTTPException(404, f"no actor with id {actor_id!r}")
         r = queries._range(f)
         mine = Filters(r.date_from, r.date_to, actor_id, None, r.source)
-        all_acts = queries.page(conn, queries.acts_query(mine), MAX_LIMIT, 0)["items"]
+        chart = queries.cached(conn, "stance-chart", mine, lambda: stance_chart(
+            queries.page(conn, queries.acts_query(mine), MAX_LIMIT, 0)["items"]))
         acts = queries.page(conn, queries.acts_query(mine), 20, acts_offset)
         acts["items"] = queries.enrich_acts(conn, acts["items"])
-        positions = queries.positions(conn, mine)
-        for p in positions:
-            p["cell"] = queries.cell_stance(p["evidence"])
         return render(request, "actor.html", conn, show_range=True, actor=found,
-                      positions=positions, chart=stance_chart(all_acts), acts=acts,
+                      positions=queries.positions(conn, mine), chart=chart, acts=acts,
                       quotes_by=queries.page(conn, queries.quotes_query(mine), 20, by_offset),
                       quotes_about=queries.page(conn, queries.quotes_query(r, about=actor_id),
                                                 20, about_offset, cache_items=True))
@@ -423,12 +430,12 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
     async def issue_page(request: Request, issue: str, f: Filters = Depends(date_range),
                          offset: int = Offset, limit: int = rows_per_page(50),
                          conn=Depends(connection)):
-        matrix = queries.issue_matrix(conn, issue, queries._range(f))
-        for p in matrix["positions"]:
-            p["cell"] = queries.cell_stance(p["evidence"])
-        positions = window(sorted(matrix["positions"], key=lambda p: -p["n_acts"]), limit, offset)
+        r = queries._range(f)
+        matrix = queries.issue_matrix(conn, issue, r)
+        ranked = queries.cached(conn, f"issue-page-{issue}", r, lambda: (
+            sorted(matrix["positions"], key=lambda p: -p["n_acts"]), region_map(matrix)))
         return render(request, "issue.html", conn, show_range=True, matrix=matrix,
-                      positions=positions, region_map=region_map(matrix))
+                      positions=window(ranked[0], limit, offset), region_map=ranked[1])
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     async def articles_index(request: Request, f: Filters = Depends(filters),

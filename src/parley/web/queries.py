@@ -262,9 +262,11 @@ def _positions(connection: Connection, f: Filters) -> list[dict]:
         entry["evidence"].append({"article_id": row["article_id"], "act_id": row["act_id"],
                                   "type": row["type"], "date": row["date"], "sign": sign})
     result = []
+    window = _contradiction_days()
     for entry in grouped.values():
         entry["anonymous_share"] = round(entry.pop("n_anonymous") / entry["n_acts"], 3)
         entry["regions"] = sorted(entry["regions"])
+        entry["current_stance"] = cell_stance(entry["evidence"], window)
         result.append(entry)
     return sorted(result, key=lambda e: (e["actor"], e["issue"]))
 
@@ -374,9 +376,14 @@ def distinct(connection: Connection, column) -> list[str]:
 
 def issue_matrix(connection: Connection, issue: str, f: Filters | None = None) -> dict:
     """Actors x stance for one issue, plus regions with who demands or offers what (in the
-    date range and outlet of `f`)."""
+    date range and outlet of `f`). Cached per version and filters: it reads every act of the
+    issue (~4,500 rows for `other` on the BBC + White House ledger, 150 ms)."""
     f = _range(f or Filters())
     f = Filters(f.date_from, f.date_to, None, issue, f.source)
+    return cached(connection, "issue-matrix", f, lambda: _issue_matrix(connection, issue, f))
+
+
+def _issue_matrix(connection: Connection, issue: str, f: Filters) -> dict:
     rows = positions(connection, f)
     regions: dict[str, dict] = {}
     for row in _rows(connection, acts_query(f)):
@@ -564,12 +571,11 @@ def matrix(connection: Connection, f: Filters) -> dict:
     f = _range(f)
 
     def compute() -> dict:
-        window = _contradiction_days()
         identities = actor_identities(connection)
         parties: dict[str, dict] = {}
         issue_totals: dict[str, int] = {}
         for p in positions(connection, f):
-            cell = {"stance": cell_stance(p["evidence"], window), "n_acts": p["n_acts"],
+            cell = {"stance": p["current_stance"], "n_acts": p["n_acts"],
                     "last_seen": p["last_seen"], "counts": p["counts"]}
             known = identities.get(p["actor"]) or {}
             party = parties.setdefault(p["actor"], {
@@ -586,6 +592,17 @@ def matrix(connection: Connection, f: Filters) -> dict:
         return {"issues": [{"name": i, "n_acts": issue_totals[i]} for i in issues],
                 "parties": rows}
     return cached(connection, "matrix", f, compute)
+
+
+def select(connection: Connection, name: str, f: Filters, rows_of, *, q: str | None = None,
+           actor_type: str | None = None, sort: str = "acts") -> tuple[list[dict], list[str]]:
+    """`select_parties` over the cached rows `rows_of()`, itself cached per version, filters and
+    choice (sorting 30,000 actors took ~10 ms a request), with the types present in the rows."""
+    def compute():
+        rows = rows_of()
+        return (select_parties(rows, q=q, actor_type=actor_type, sort=sort),
+                sorted({r["type"] for r in rows if r.get("type")}))
+    return cached(connection, f"select-{name}-{sort}-{actor_type}-{q}", f, compute)
 
 
 def select_parties(rows: list[dict], *, q: str | None = None, actor_type: str | None = None,
