@@ -1,4 +1,6 @@
-"""The throughput benchmark's memory reading: a child reports its own peak, not its parent's."""
+"""The benchmarks run and report (their speed readings belong to bench/, not to assertions), and
+the throughput benchmark's memory reading: a child reports its own peak, not its parent's."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +22,15 @@ def test_a_child_started_by_a_big_process_reports_its_own_peak_rss():
     assert 10 < own_mb < 450  # ru_maxrss would report the parent's 600+ MB here
 
 
-def test_the_encoder_cost_grows_with_the_encoder():
-    """bench/encoder_cost.py's reading rests on the arithmetic scaling: BERT-mini-sized layers
-    (4 x 256) do about forty times the products of one 64-wide layer, so they run far slower."""
-    sys.path.insert(0, str(BENCH))
-    import encoder_cost
-
-    small = encoder_cost.encoder_tokens_per_second(1024, layers=1, hidden=64, ffn=256)
-    larger = encoder_cost.encoder_tokens_per_second(1024, layers=4, hidden=256, ffn=1024)
-    assert larger * 4 < small
+def test_the_encoder_scaling_benchmark_runs_and_reports():
+    """Speed is measured by bench/encoder_cost.py --scaling (a ratio taken in one run), never
+    asserted here: a timing threshold fails on a busy machine and passes alone. This checks that
+    the benchmark runs and reports; the multiply-add ratio is arithmetic, so it is checked."""
+    result = subprocess.run([sys.executable, str(BENCH / "encoder_cost.py"), "--scaling",
+                             "--tokens", "256", "--repeats", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["small_tokens_per_s"] > 0 and report["larger_tokens_per_s"] > 0
+    assert report["speed_ratio"] > 0
+    assert report["multiply_add_ratio"] == 36.57  # 4 x 256 against one 64-wide layer
