@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,13 +44,37 @@ def test_text_without_header_is_kept_whole(tmp_path):
     assert article.date is None and article.text == body
 
 
-def test_unparseable_date_is_null_with_a_warning(tmp_path):
+def test_unparseable_date_is_reported_and_the_article_kept_with_date_null(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("date 2025-13-45 Text.", encoding="utf-8")
-    [article], problems = read_all(path)
-    assert problems == [] and article.date is None
+    [article], [problem] = read_all(path)
+    assert article.date is None and article.text == "Text."
     assert any("unparseable date" in w and "c.txt" in w for w in article.warnings)
-    assert article.text == "Text."
+    assert not problem.note and str(problem).startswith(f"{path}: unparseable date '2025-13-45'")
+    assert "article kept" in str(problem)
+
+
+def test_relative_dates_are_refused_not_counted_from_the_reading_day(tmp_path):
+    """An article date comes from the data: "yesterday" would be dated by the machine's clock."""
+    path = tmp_path / "feed.jsonl"
+    relative = ["yesterday", "2 days ago", "tomorrow", "today"]
+    path.write_text("".join(json.dumps({"id": f"r{n}", "date": d, "text": "Talks resumed."}) + "\n"
+                            for n, d in enumerate(relative)), encoding="utf-8")
+    articles, problems = read_all(path)
+    assert [a.date for a in articles] == [None] * 4
+    assert [p.line for p in problems] == [1, 2, 3, 4]
+    assert all("relative date" in str(p) and not p.note for p in problems)
+
+
+def test_stated_dates_keep_the_day_they_state(tmp_path):
+    path = tmp_path / "dated.jsonl"
+    dates = {"2025-08-17T23:30:00-05:00": "2025-08-17", "Mon, 18 Aug 2025 23:30:00 -0500":
+             "2025-08-18", "17 August 2025": "2025-08-17", "2025/08/17": "2025-08-17",
+             1692230400: "2023-08-17"}
+    path.write_text("".join(json.dumps({"date": d, "text": "Talks."}) + "\n" for d in dates),
+                    encoding="utf-8")
+    articles, problems = read_all(path)
+    assert problems == [] and [a.date for a in articles] == list(dates.values())
 
 
 def test_the_seed_example_round_trips_to_the_gold_text(shared_dir):
@@ -78,11 +103,90 @@ def test_binary_file_is_reported(tmp_path):
 
 def test_non_utf8_is_decoded_and_the_encoding_named(tmp_path):
     path = tmp_path / "latin.txt"
-    path.write_bytes("Le président a déclaré : « pas de cessez-le-feu ».".encode("cp1252"))
-    [article], problems = read_all(path)
-    assert problems == []
-    assert "président" in article.text
-    assert any("not valid UTF-8; decoded as" in w for w in article.warnings)
+    text = "Le président a déclaré : « pas de cessez-le-feu »."
+    path.write_bytes(text.encode("cp1252"))
+    [article], [note] = read_all(path)
+    assert article.text == text
+    assert any("not valid UTF-8; decoded as cp1252" in w for w in article.warnings)
+    assert note.note and str(note) == f"{path}: not valid UTF-8; decoded as cp1252 (detected)"
+
+
+def test_broken_utf8_is_reported_and_skipped_never_turned_into_mojibake(tmp_path):
+    """The issue's case: UTF-8 with one bad byte used to come out as cp1250 mojibake."""
+    path = tmp_path / "broken.txt"
+    path.write_bytes("Zelensky said “no” to the plan — Kyiv’s position is firm.\n".encode() * 3
+                     + b"Then \xff the talks resumed in Gen\xc3\xa8ve.")
+    articles, [problem] = read_all(path)
+    assert articles == [] and not problem.note
+    assert str(problem).startswith(f"{path}: not valid UTF-8 (byte 0xFF at line 4, column 6)")
+
+
+def test_a_central_european_text_is_read_in_its_own_code_page(tmp_path):
+    """charset-normalizer's first guess for this Polish text is cp1252 ("powiedzia³")."""
+    text = ("Prezydent powiedział, że rozmowy będą kontynuowane w przyszłym tygodniu w Genewie. "
+            "Źródła podają, że to ściśle tajne.")
+    path = tmp_path / "pl.txt"
+    path.write_bytes(text.encode("cp1250"))
+    [article], [note] = read_all(path)
+    assert article.text == text and "cp1250" in str(note)
+
+
+def test_a_legacy_text_two_code_pages_read_differently_is_skipped(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_bytes("Officials met in Genève and Zürich; the São Paulo delegation left."
+                     .encode("cp1252"))
+    articles, [problem] = read_all(path)
+    assert articles == [] and "cannot be told with confidence" in str(problem)
+
+
+def test_utf16_with_a_byte_order_mark_is_text_not_binary(tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Kyiv – “no ceasefire”.".encode("utf-16"))
+    [article], [note] = read_all(path)
+    assert article.text == "Kyiv – “no ceasefire”." and "byte-order mark" in str(note)
+
+
+def test_html_uses_the_charset_it_declares(tmp_path):
+    paragraph = "Президент заявил, что переговоры продолжатся на следующей неделе в Женеве. " * 3
+    html = (f'<html><head><meta charset="windows-1251"><title>Переговоры</title></head>'
+            f"<body><article><p>{paragraph}</p><p>{paragraph}</p></article></body></html>")
+    path = tmp_path / "ru.html"
+    path.write_bytes(html.encode("cp1251"))
+    [article], [note] = read_all(path)
+    assert "Президент заявил" in article.text and "(declared)" in str(note)
+
+
+# A legacy text is read exactly or not at all: never a wrong code page's letters. Each case is a
+# sentence of one language with its words shuffled in again (a soup of two words, "à où à où",
+# holds too few letters for any detector; `encodings.MIN_DIFFERENCES`).
+WORDS = {  # (code page, a sentence of one language)
+    "French": ("cp1252", "président déclaré négociations à Genève reçu très français où même "
+                         "première après fenêtre"),
+    "German": ("cp1252", "Außenminister Gespräche würden nächste Österreich für Überraschend"),
+    "Spanish": ("cp1252", "afirmó próxima según niño reunión ¿Habrá acuerdo?"),
+    "Polish": ("cp1250", "powiedział że będą przyszłym Źródła ściśle rozmów"),
+    "Czech": ("cp1250", "řekl že jednání pokračovat příští týden Ženevě ministr zahraničí"),
+    "Slovak": ("cp1250", "povedal budú pokračovať budúci týždeň Ľudia čakajú"),
+    "Hungarian": ("cp1250", "elnök tárgyalások jövő héten folytatódnak Ő ütötte"),
+    "Russian": ("cp1251", "Президент заявил переговоры продолжатся неделе Женеве"),
+    "Ukrainian": ("cp1251", "Президент заявив наступного тижня Їхні позиції відомі"),
+    "Greek": ("cp1253", "Ο πρόεδρος δήλωσε ότι διαπραγματεύσεις συνεχιστούν επόμενη εβδομάδα"),
+    "Turkish": ("cp1254", "Cumhurbaşkanı müzakerelerin gelecek hafta devam edeceğini söyledi"),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(WORDS)).flatmap(lambda language: st.tuples(
+    st.just(WORDS[language]),
+    st.lists(st.sampled_from(WORDS[language][1].split() + ["Kyiv", "said", "–", "“no”"]),
+             max_size=15))))
+def test_a_legacy_text_is_read_exactly_or_skipped(case):
+    from parley.encodings import decode
+
+    (encoding, sentence), words = case
+    text = " ".join([sentence] + words)
+    decoded = decode(text.encode(encoding))
+    assert decoded.text in (None, text)
 
 
 def test_huge_file_is_refused_with_its_size(tmp_path):
@@ -121,6 +225,33 @@ def test_duplicate_ids_are_kept_and_renamed_with_a_warning(tmp_path):
 def test_missing_path_is_a_problem_not_a_crash(tmp_path):
     articles, [problem] = read_all(tmp_path / "nope.txt")
     assert "no such file" in str(problem)
+
+
+def test_invalid_json_says_where_once(tmp_path):
+    path = tmp_path / "ctl.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "tab\there"}\n')
+    _, [problem] = read_all(path)
+    assert "Invalid control character at column" in str(problem)
+    assert "at at" not in str(problem)
+
+
+def test_every_file_skipped_in_a_folder_is_named_with_its_reason(tmp_path):
+    (tmp_path / "a.txt").write_text("Kyiv rejected the plan.", encoding="utf-8")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / ".DS_Store").write_bytes(b"\0\0")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[core]", encoding="utf-8")
+    articles, problems = read_all(tmp_path)
+    assert [a.id for a in articles] == ["a"]
+    said = {Path(p.path).name: (p.note, p.message) for p in problems}
+    assert set(said) == {"paper.pdf", "blob.bin", "gone.txt", ".DS_Store", ".git"}
+    assert said["paper.pdf"][0] is False and "not an article file ('.pdf'" in said["paper.pdf"][1]
+    assert said["blob.bin"][0] is False and "'.bin'" in said["blob.bin"][1]
+    assert said["gone.txt"][0] is False and "broken symbolic link" in said["gone.txt"][1]
+    assert said[".DS_Store"] == (True, "hidden file; skipped")
+    assert said[".git"][0] is True and "hidden directory" in said[".git"][1]
 
 
 # ---- other formats ----------------------------------------------------------------------------

@@ -97,3 +97,16 @@ def test_cli_watch_once(tmp_path, parley_bin):
     assert "1 new" in done.stderr.splitlines()[-1]
     again = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert "0 new, 1 already stored" in again.stderr.splitlines()[-1], again.stderr
+
+
+def test_files_left_out_of_a_watched_folder_are_named_once(tmp_path):
+    (tmp_path / "a.txt").write_text("Norland and Belmark met.", encoding="utf-8")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    said = []
+    watcher = Watcher(str(tmp_path), settle=0, on_problem=said.append)
+    assert [a.id for a in watcher.poll()] == ["a"]
+    (tmp_path / "b.txt").write_text("Belmark offered talks.", encoding="utf-8")
+    watcher.poll()  # a second round: the same files are not named again
+    assert sorted(os.path.basename(p.path) for p in said) == ["gone.txt", "paper.pdf"]
+    assert all(not p.note and "skipped" in p.message for p in said)

@@ -16,6 +16,7 @@ from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .reading import Article, ReadProblem, read_inputs
 
@@ -48,8 +49,15 @@ ADDRESS_OPTION = typer.Option(None, "--address", help="Ray cluster: auto or ray:
 RAY_WORKERS_OPTION = typer.Option(2, "--workers", min=1, help="Ray worker actors.")
 
 
+def say(problem: ReadProblem) -> None:
+    """One line on stderr: `error: file:line: message`, or `note: ...` for a note."""
+    label = "[cyan]note:[/]" if problem.note else "[red]error:[/]"
+    err.print(f"{label} {escape(str(problem))}", highlight=False)
+
+
 class Problems:
-    """Collects read problems while articles stream by; reports them at the end."""
+    """Reports read problems on stderr as articles stream by, and counts them for the exit code
+    (notes are said and not counted)."""
 
     def __init__(self) -> None:
         self.items: list[ReadProblem] = []
@@ -57,8 +65,9 @@ class Problems:
     def articles(self, inputs: list[str]) -> Iterator[Article]:
         for item in read_inputs(inputs):
             if isinstance(item, ReadProblem):
-                self.items.append(item)
-                err.print(f"[red]error:[/] {item}", highlight=False)
+                say(item)
+                if not item.note:
+                    self.items.append(item)
             else:
                 yield item
 
@@ -181,8 +190,7 @@ def watch(
     from .pipeline import load_pipeline
     from .watch import watch as run_watch
 
-    def report(problem: ReadProblem) -> None:
-        err.print(f"[red]error:[/] {problem}", highlight=False)
+    report = say
 
     def round_done(stats) -> None:
         now = dt.datetime.now().strftime("%H:%M:%S")

@@ -2,8 +2,13 @@
 
 Readers never raise on bad input. A problem with a file (or one line of a JSONL file) is yielded as
 a `ReadProblem` naming the file and line, and reading goes on with the rest, so that one broken
-line in a 10,000-line dump costs one article, not the run. The CLI reports the problems at the end
-and exits non-zero.
+line in a 10,000-line dump costs one article, not the run. The CLI reports each problem on stderr
+as it comes and exits 1 at the end. Every kind of bad input and what happens to it: docs/input.md.
+
+Some problems do not cost the article: an unparseable or relative date is reported and the article
+kept with date null (an article date comes from the data, never from the reading machine's clock).
+Some messages are notes (`ReadProblem.note`): said on stderr, no effect on the exit code (a file
+decoded from a legacy encoding, a hidden file left out of a directory).
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Union
+
+from .encodings import declared_charset, decode
 
 #: One article may not be larger than this (characters of text, or bytes of a single file).
 #: A 50 MB "article" is a mistake (a dump, a binary) far more often than a real text; it is
@@ -75,11 +83,14 @@ class Article:
 
 @dataclass
 class ReadProblem:
-    """A file or line that could not be read; `str()` is the message shown to the user."""
+    """A file, line or field that could not be read; `str()` is the message shown to the user.
+
+    `note`: not a problem, something to say on stderr (the exit code stays 0)."""
 
     path: str
     message: str
     line: int | None = None
+    note: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -103,22 +114,57 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def normalise_date(value: object, origin: str) -> tuple[str | None, list[str]]:
-    """Return an ISO `YYYY-MM-DD` date (or None) and the warnings explaining a None."""
-    if value in (None, ""):
-        return None, []
+def parse_date(value: object) -> tuple[str | None, str | None]:
+    """An ISO `YYYY-MM-DD` date stated by `value`, or None and why (None, None: no date given).
+
+    Only what the value states counts: "yesterday", "2 days ago" or "Monday" would be dated by
+    the clock of the machine reading them, so they are refused like "2025-13-45". A date with a
+    time keeps the day it states ("2025-08-17T23:30-05:00" is the 17th, wherever it is read);
+    a Unix timestamp is a UTC day.
+    """
+    if value is None or isinstance(value, bool):
+        return None, None
     raw = str(value).strip()
+    if not raw:
+        return None, None
+    unparseable = f"unparseable date {raw!r}; date set to null"
     if _ISO_DATE.match(raw):
         try:
-            return dt.date.fromisoformat(raw).isoformat(), []
+            return dt.date.fromisoformat(raw).isoformat(), None
         except ValueError:
-            return None, [f"{origin}: unparseable date {raw!r}; date set to null"]
+            return None, unparseable
+    if re.fullmatch(r"\d{10}(\d{3})?(\.\d+)?", raw):  # Unix seconds or milliseconds
+        seconds = float(raw) / (1000 if len(raw.split(".")[0]) == 13 else 1)
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat(), None
+    try:
+        return dt.datetime.fromisoformat(raw).date().isoformat(), None
+    except ValueError:
+        pass
     import dateparser  # imported lazily: it costs ~0.3 s and most inputs have ISO dates
 
-    parsed = dateparser.parse(raw, settings={"STRICT_PARSING": True, "DATE_ORDER": "YMD"})
-    if parsed is None:
-        return None, [f"{origin}: unparseable date {raw!r}; date set to null"]
-    return parsed.date().isoformat(), []
+    stated = {"STRICT_PARSING": True, "DATE_ORDER": "YMD",
+              "PARSERS": ["custom-formats", "absolute-time"]}
+    parsed = dateparser.parse(raw, settings=stated)
+    if parsed is not None:
+        return parsed.date().isoformat(), None
+    if dateparser.parse(raw, settings={"PARSERS": ["relative-time"]}) is not None:
+        return None, (f"relative date {raw!r}: an article date must be stated in the data, "
+                      "not counted from the day it is read; date set to null")
+    return None, unparseable
+
+
+def normalise_date(value: object, origin: str) -> tuple[str | None, list[str]]:
+    """Return an ISO `YYYY-MM-DD` date (or None) and the warnings explaining a None."""
+    date, problem = parse_date(value)
+    return date, [f"{origin}: {problem}"] if problem else []
+
+
+def _dated(article: Article, problem: str | None, path: str, line: int | None) -> Iterator[Item]:
+    """The article, preceded by its date problem if it has one (reported; the article is kept)."""
+    if problem:
+        article.warnings.append(f"{article.origin}: {problem}")
+        yield ReadProblem(path, f"{problem} (article kept)", line)
+    yield article
 
 
 def split_header(raw: str) -> tuple[str | None, str]:
@@ -134,7 +180,10 @@ def split_header(raw: str) -> tuple[str | None, str]:
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters in the first 8 KB mean this is not a text file."""
+    """NUL bytes or many control characters in the first 8 KB mean this is not a text file
+    (unless a UTF-16 or UTF-32 byte-order mark says why there are NULs)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
     sample = data[:8192]
     if b"\x00" in sample:
         return True
@@ -142,18 +191,20 @@ def looks_binary(data: bytes) -> bool:
     return control > max(8, len(sample) // 20)
 
 
-def decode(data: bytes, origin: str) -> tuple[str, list[str]]:
-    """Decode UTF-8 (with or without BOM); otherwise detect the encoding and say which was used."""
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+def decode_text(data: bytes, origin: str, declared: str | None = None,
+                ) -> tuple[str | None, list[Item], list[str]]:
+    """(text or None, what to report, record warnings): see `parley.encodings` for the rules.
 
-    best = from_bytes(data).best()
-    encoding = best.encoding if best is not None else "cp1252"
-    text = data.decode(encoding, errors="replace")
-    return text, [f"{origin}: not valid UTF-8; decoded as {encoding}"]
+    A text decoded from another encoding than UTF-8 comes with a note naming the encoding (and
+    the same words in the record's warnings); bytes that cannot be read with confidence come
+    with a problem, and no text."""
+    decoded = decode(data, declared)
+    if decoded.text is None:
+        return None, [ReadProblem(origin, decoded.problem or "cannot be decoded; skipped")], []
+    note = decoded.note
+    if note is None:
+        return decoded.text, [], []
+    return decoded.text, [ReadProblem(origin, note, note=True)], [f"{origin}: {note}"]
 
 
 def read_bytes(path: Path) -> bytes | ReadProblem:
@@ -185,14 +236,17 @@ def read_text_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
     if problem:
         yield problem
         return
-    raw, warnings = decode(data, origin)
+    raw, reports, warnings = decode_text(data, origin)
+    yield from reports
+    if raw is None:
+        return
     token, text = split_header(raw)
-    date, date_warnings = normalise_date(token, origin)
+    date, date_problem = parse_date(token)
     if not text.strip():
         yield ReadProblem(origin, "no text after the date header; nothing to analyse")
         return
-    yield Article(id=article_id, text=text, date=date, origin=origin,
-                  warnings=warnings + date_warnings)
+    yield from _dated(Article(id=article_id, text=text, date=date, origin=origin,
+                              warnings=warnings), date_problem, origin, None)
 
 
 def read_html_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
@@ -201,7 +255,10 @@ def read_html_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
     if problem:
         yield problem
         return
-    html, warnings = decode(data, origin)
+    html, reports, warnings = decode_text(data, origin, declared_charset(data))
+    yield from reports
+    if html is None:
+        return
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False,
@@ -215,14 +272,14 @@ def read_html_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
         from htmldate import find_date
 
         date_value = find_date(html, extensive_search=False)
-    date, date_warnings = normalise_date(date_value, origin)
-    yield Article(
+    date, date_problem = parse_date(date_value)
+    yield from _dated(Article(
         id=article_id, text=text, date=date, origin=origin,
         title=getattr(meta, "title", None) if meta else None,
         source=getattr(meta, "sitename", None) if meta else None,
         url=getattr(meta, "url", None) if meta else None,
-        warnings=warnings + date_warnings,
-    )
+        warnings=warnings,
+    ), date_problem, origin, None)
 
 
 def read_jsonl_lines(lines: Iterable[bytes], path: str, default_prefix: str) -> Iterator[Item]:
@@ -237,7 +294,9 @@ def read_jsonl_lines(lines: Iterable[bytes], path: str, default_prefix: str) -> 
             yield ReadProblem(path, "line is not valid UTF-8; skipped", number)
             continue
         except json.JSONDecodeError as error:
-            yield ReadProblem(path, f"invalid JSON ({error.msg} at column {error.colno}); "
+            # json's own messages may end in "at" ("Invalid control character '\\n' at")
+            reason = re.sub(r"\s+at$", "", error.msg)
+            yield ReadProblem(path, f"invalid JSON ({reason} at column {error.colno}); "
                               "line skipped", number)
             continue
         if not isinstance(record, dict):
@@ -251,14 +310,14 @@ def read_jsonl_lines(lines: Iterable[bytes], path: str, default_prefix: str) -> 
             yield ReadProblem(path, f"text is {len(text) / 1e6:.1f} M characters, over the "
                               "limit for one article; line skipped", number)
             continue
-        date, warnings = normalise_date(record.get("date"), origin)
-        yield Article(
+        date, date_problem = parse_date(record.get("date"))
+        yield from _dated(Article(
             id=str(record.get("id") or f"{default_prefix}-{number}"),
-            text=text, date=date, origin=origin, warnings=warnings,
+            text=text, date=date, origin=origin,
             title=_optional_str(record.get("title")),
             source=_optional_str(record.get("source")),
             url=_optional_str(record.get("url")),
-        )
+        ), date_problem, path, number)
 
 
 def read_feed_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
@@ -283,13 +342,19 @@ def read_feed_file(data: bytes, origin: str, article_id: str) -> Iterator[Item]:
             yield ReadProblem(origin, f"feed entry {number} has no text; skipped")
             continue
         published = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = dt.date(*published[:3]).isoformat() if published else None
-        warnings = [] if date else [f"{entry_origin}: entry has no date; date set to null"]
-        yield Article(
+        stated = entry.get("published") or entry.get("updated")
+        date_problem = None
+        if published:  # feedparser's reading of the stated date, in UTC
+            date = dt.date(*published[:3]).isoformat()
+        else:
+            date, date_problem = parse_date(stated)
+        no_date = f"{entry_origin}: entry has no date; date set to null"
+        warnings = [] if date or stated else [no_date]
+        yield from _dated(Article(
             id=str(entry.get("id") or entry.get("link") or f"{article_id}-{number}"),
             text=text, date=date, title=entry.get("title"), source=source,
             url=entry.get("link"), origin=entry_origin, warnings=warnings,
-        )
+        ), date_problem and f"entry {number}: {date_problem}", origin, None)
 
 
 def html_to_text(html: str) -> str:
@@ -355,11 +420,56 @@ def read_stdin(stream: io.BufferedIOBase | None = None) -> Iterator[Item]:
 
 
 def iter_files(root: Path) -> Iterator[Path]:
-    """Files under a directory, recursively, sorted, hidden files and unknown types skipped."""
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-            if path.suffix.lower() in KNOWN_SUFFIXES:
-                yield path
+    """Article files under a directory, recursively, sorted (`scan_dir`: what is left out)."""
+    return (entry for entry in scan_dir(root) if isinstance(entry, Path))
+
+
+def scan_dir(root: Path) -> list[Path | ReadProblem]:
+    """Every entry under `root` in path order: an article file to read, or why it is left out.
+
+    Left out, each named: files of other types (.pdf, .bin...; a problem, exit 1), broken and
+    directory symbolic links and special files (problems), hidden files and directories (notes:
+    `.git`, `.DS_Store` are expected there; a hidden directory is named once, not file by file).
+    """
+    readable = ", ".join(sorted(KNOWN_SUFFIXES))
+    entries: list[tuple[Path, Path | ReadProblem]] = []
+
+    def unreadable(error: OSError) -> None:  # os.walk would pass over it without a word
+        path = Path(error.filename or root)
+        entries.append((path, ReadProblem(str(path), f"cannot read directory: "
+                                          f"{error.strerror or error}; skipped")))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        for name in list(dirs):
+            path = base / name
+            if name.startswith("."):
+                entries.append((path, ReadProblem(str(path), "hidden directory; skipped with "
+                                                  "everything in it", note=True)))
+                dirs.remove(name)
+            elif path.is_symlink():
+                entries.append((path, ReadProblem(str(path), "symbolic link to a directory; "
+                                                  "not followed, skipped")))
+                dirs.remove(name)
+        for name in files:
+            path = base / name
+            entries.append((path, _file_entry(path, name, readable)))
+    return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
+
+
+def _file_entry(path: Path, name: str, readable: str) -> Path | ReadProblem:
+    if path.is_symlink() and not path.exists():
+        return ReadProblem(str(path), f"broken symbolic link (to {os.readlink(path)}, which "
+                           "does not exist); skipped")
+    if name.startswith("."):
+        return ReadProblem(str(path), "hidden file; skipped", note=True)
+    if not path.is_file():
+        return ReadProblem(str(path), "not a regular file (a pipe, socket or device); skipped")
+    if path.suffix.lower() not in KNOWN_SUFFIXES:
+        kind = f"'{path.suffix}'" if path.suffix else "no suffix"
+        return ReadProblem(str(path), f"not an article file ({kind}; Parley reads {readable}); "
+                           "skipped")
+    return path
 
 
 def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
@@ -391,12 +501,18 @@ def _read_all(inputs: Iterable[str]) -> Iterator[Item]:
             continue
         path = Path(name)
         if path.is_dir():
-            files = list(iter_files(path))
-            if not files:
+            entries = scan_dir(path)
+            if not any(isinstance(entry, Path) for entry in entries):
                 yield ReadProblem(name, "directory holds no readable article files")
-            for file in files:
-                yield from read_path(file)
+            for entry in entries:
+                if isinstance(entry, Path):
+                    yield from read_path(entry)
+                else:
+                    yield entry
         elif path.exists():
             yield from read_path(path)
+        elif path.is_symlink():
+            yield ReadProblem(name, f"broken symbolic link (to {os.readlink(path)}, which does "
+                              "not exist)")
         else:
             yield ReadProblem(name, "no such file or directory")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .ledger.ingest import IngestStats, ingest
-from .reading import Article, ReadProblem, iter_files, read_feed_file, read_inputs
+from .reading import Article, ReadProblem, read_feed_file, read_inputs, scan_dir
 
 Signature = tuple[int, int]  # size, mtime_ns
 
@@ -35,6 +35,7 @@ class Watcher:
     settle: float = 1.0
     on_problem: Callable[[ReadProblem], None] = lambda problem: None
     seen: dict[str, Signature] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)  # files left out, each said once
 
     @property
     def is_url(self) -> bool:
@@ -47,7 +48,12 @@ class Watcher:
         if not path.exists():
             self.on_problem(ReadProblem(self.target, "no such file or directory (yet)"))
             return []
-        files = list(iter_files(path)) if path.is_dir() else [path]
+        entries = scan_dir(path) if path.is_dir() else [path]
+        for entry in entries:
+            if isinstance(entry, ReadProblem) and entry.path not in self.skipped:
+                self.skipped.add(entry.path)
+                self.on_problem(entry)
+        files = [entry for entry in entries if isinstance(entry, Path)]
         now = time.time_ns()
         settled, changed = [], set()
         for file in files:
