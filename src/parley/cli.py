@@ -1,11 +1,14 @@
 """The `parley` command line: analyse, ingest, evaluate.
 
 Exit codes: 0 all went well; 1 some inputs could not be read (each reported as `file:line:
-message` on stderr, the rest processed); 2 bad usage.
+message` on stderr, the rest processed); 2 bad usage (an output path that cannot be written, no
+ledger where one is read, an unknown actor or issue), said in one line before any work is done.
+Every kind of bad input and what happens to it: docs/input.md.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -15,18 +18,34 @@ from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from .cli_support import check_output, err, fail
 from .reading import Article, ReadProblem, read_inputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Parley: who demands, offers, accepts or rejects what, sourced and dated.")
-err = Console(stderr=True, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from . import __version__
+
+        try:
+            number = version("parley")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            number = __version__
+        typer.echo(f"parley {number}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _group() -> None:
+def _group(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print Parley's version and exit."),
+) -> None:
     """Parley: who demands, offers, accepts or rejects what, sourced and dated."""
 
 
@@ -112,9 +131,15 @@ def analyze(
     from .analysis import analyse
     from .pipeline import load_pipeline
 
+    check_output(output)  # before any work: a bad path fails now, not after the whole batch
     problems = Problems()
-    nlp = load_pipeline(str(registry) if registry else None)
-    results = (a for _, a in analyse(problems.articles(paths), nlp, n_process=n_process))
+    articles = problems.articles(paths)
+    first = next(articles, None)  # nothing readable: no pipeline to load
+    results: Iterator[dict] = iter(())
+    if first is not None:
+        nlp = load_pipeline(str(registry) if registry else None)
+        results = (a for _, a in analyse(itertools.chain([first], articles), nlp,
+                                         n_process=n_process))
     count = 0
 
     def counted() -> Iterator[dict]:
@@ -227,14 +252,14 @@ def serve(
     """Serve the ledger: REST API under /api (docs at /docs) and the dashboard at /."""
     import uvicorn
 
-    from .ledger.store import LedgerError
+    from .ledger.store import LedgerError, open_existing_ledger
     from .web.app import create_app
 
     try:
+        open_existing_ledger(db).dispose()  # serving never creates a ledger
         application = create_app(db, response_cache=response_cache)
     except LedgerError as error:
-        err.print(f"[red]error:[/] {error}", highlight=False)
-        raise typer.Exit(2)
+        fail(str(error))
     from .web.server import NoDelayHTTPProtocol
 
     if workers > 1:

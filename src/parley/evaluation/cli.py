@@ -1,4 +1,7 @@
-"""`parley eval ...`: one subcommand per gold source; each prints a table and can write JSON."""
+"""`parley eval ...`: one subcommand per gold source; each prints a table and can write JSON.
+
+`parley eval gold --format csv|json` prints the scores for scripts instead of the tables, which
+switch to a narrower layout below 100 columns (numbers never cut)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+
+from ..cli_support import FORMAT_HELP, TableFormat, check_output, is_narrow, write_csv, write_json
 
 eval_app = typer.Typer(no_args_is_help=True, help="Score Parley against gold data.")
 
@@ -27,6 +32,7 @@ def gold(
     raise_floors: Optional[Path] = typer.Option(
         None, "--raise-floors", help="Raise the floors in this YAML file to today's scores "
         "(never lowers one; adds new articles)."),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """The contract's scoring protocol (CONTRACT.md section 3) on the gold articles: the micro
     totals, then one row per article, per genre (micro) and the macro mean."""
@@ -36,6 +42,8 @@ def gold(
     from .gold import GoldError, default_gold_dir, evaluate_dir, miss_line, total
 
     console, errors = Console(), Console(stderr=True)
+    for path in (json_path, raise_floors):
+        check_output(path)  # before the pipeline runs over every article
     directory = directory or default_gold_dir()
     if not directory.is_dir():
         errors.print(f"[red]error:[/] no gold folder at {directory}", highlight=False)
@@ -46,21 +54,29 @@ def gold(
         errors.print(f"[red]error:[/] {error}", highlight=False)
         raise typer.Exit(2)
     score = total(scores)
-    console.print(_totals_table(score, f"parley eval gold: {len(golds)} article(s) in {directory}"))
-    console.print(_articles_table(golds, scores))
-    if verbose:
-        console.print(f"[bold]misses ({len(score.misses)})[/]: gold items not found, false positives")
-        for miss in score.misses:
-            console.print(miss_line(miss), highlight=False, markup=False, soft_wrap=True)
     measured = {g["id"]: floor_rules.article_metrics(s) for g, s in zip(golds, scores)}
+    payload = {"gold_dir": str(directory), "articles": [g["id"] for g in golds],
+               **score.as_dict(), "per_article": measured, "misses": score.misses}
+    if format is TableFormat.json:
+        write_json(payload)
+    elif format is TableFormat.csv:
+        write_csv(_article_records(golds, scores))
+    else:
+        narrow = is_narrow(console)
+        console.print(_totals_table(score, f"parley eval gold: {len(golds)} article(s) in "
+                                    f"{directory}", narrow))
+        console.print(_articles_table(golds, scores, narrow))
+        if verbose:
+            console.print(f"[bold]misses ({len(score.misses)})[/]: gold items not found, "
+                          "false positives")
+            for miss in score.misses:
+                console.print(miss_line(miss), highlight=False, markup=False, soft_wrap=True)
     if json_path:
-        payload = {"gold_dir": str(directory), "articles": [g["id"] for g in golds],
-                   **score.as_dict(), "per_article": measured, "misses": score.misses}
         json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
     if raise_floors:
         floor_rules.write_floors(
             raise_floors, floor_rules.raised(floor_rules.load_floors(raise_floors), measured))
-        console.print(f"floors raised where scores rose: {raise_floors}")
+        errors.print(f"floors raised where scores rose: {raise_floors}", highlight=False)
     if floors:
         table = floor_rules.load_floors(floors)
         for article in floor_rules.unfloored(table, measured):
@@ -72,57 +88,90 @@ def gold(
             raise typer.Exit(1)
 
 
-def _totals_table(score, title: str):
+def _totals_table(score, title: str, narrow: bool = False):
+    """The micro totals. Narrow: no box, and the metric's name wraps; numbers never do."""
+    from rich import box
     from rich.table import Table
 
     from .gold import rows
 
-    table = Table(title=title)
+    table = Table(title=title, box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
+                  pad_edge=not narrow)
     for column in ("metric", "P", "R", "F1 / share", "counts"):
         table.add_column(column, justify="left" if column in ("metric", "counts") else "right",
-                         no_wrap=True)
+                         no_wrap=not (narrow and column == "metric"))
     for row in rows(score):
         table.add_row(*row)
     return table
 
 
-def _articles_table(golds: list[dict], scores: list):
-    """Per article, per genre (micro) and the macro mean over articles: the figures that say
-    whether the product holds across genres, not only on the seed."""
-    from rich.table import Table
+#: The per-article columns: (header, narrow header, metric key).
+ARTICLE_COLUMNS = [("quotes e2e F1", "quotes\ne2e F1", "quotes_e2e_f1"),
+                   ("speaker", "speaker", "quote_speaker_accuracy"),
+                   ("acts P", "acts\nP", "acts_precision"), ("acts F1", "acts\nF1", "acts_f1"),
+                   ("times", "times", "times_found"), ("places", "places", "places_found")]
 
+
+def _article_rows(golds: list[dict], scores: list) -> list[tuple[str, str, str, dict, object]]:
+    """(label, kind, genre, metrics, acts PRF or None): per article, per genre (micro), the
+    micro total and the macro mean over articles."""
     from .floors import article_metrics
     from .gold import total
 
-    columns = [("quotes e2e F1", "quotes_e2e_f1"), ("speaker", "quote_speaker_accuracy"),
-               ("acts P", "acts_precision"), ("acts F1", "acts_f1"), ("times", "times_found"),
-               ("places", "places_found")]
-    table = Table(title="per article (then per genre, micro; and the macro mean)")
-    table.add_column("article", no_wrap=True)
-    table.add_column("genre", no_wrap=True)
-    for name, _ in columns:
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("acts tp/fp/fn", justify="right", no_wrap=True)
-
-    def add(label: str, genre: str, values: dict, acts=None, style=None) -> None:
-        cells = [f"{values[key]:.3f}" if values.get(key) is not None else "-" for _, key in columns]
-        counts = f"{acts.tp}/{acts.fp}/{acts.fn}" if acts is not None else ""
-        table.add_row(label, genre, *cells, counts, style=style)
-
-    for gold, score in zip(golds, scores):
-        add(gold["id"], gold.get("genre") or "-", article_metrics(score), score.acts)
-    genres = sorted({g.get("genre") or "-" for g in golds})
-    for genre in genres:
+    found = [(g["id"], "article", g.get("genre") or "-", article_metrics(s), s.acts)
+             for g, s in zip(golds, scores)]
+    for genre in sorted({g.get("genre") or "-" for g in golds}):
         summed = total(s for g, s in zip(golds, scores) if (g.get("genre") or "-") == genre)
-        add(f"genre {genre}", genre, article_metrics(summed), summed.acts, style="bold")
+        found.append((f"genre {genre}", "genre", genre, article_metrics(summed), summed.acts))
     summed = total(scores)
-    add("micro", "all", article_metrics(summed), summed.acts, style="bold")
+    found.append(("micro", "micro", "all", article_metrics(summed), summed.acts))
     per_article = [article_metrics(s) for s in scores]
     macro = {}
-    for _, key in columns:
+    for _, _, key in ARTICLE_COLUMNS:
         values = [m[key] for m in per_article if key in m]
         macro[key] = sum(values) / len(values) if values else None
-    add("macro (mean of articles)", "all", macro, style="bold")
+    found.append(("macro (mean of articles)", "macro", "all", macro, None))
+    return found
+
+
+def _article_records(golds: list[dict], scores: list) -> list[dict]:
+    """The per-article table as CSV records (`--format csv`)."""
+    records = []
+    for label, kind, genre, values, acts in _article_rows(golds, scores):
+        record = {"row": label, "kind": kind, "genre": genre}
+        record.update({key: values.get(key) for _, _, key in ARTICLE_COLUMNS})
+        record.update({"acts_tp": acts.tp if acts else None, "acts_fp": acts.fp if acts else None,
+                       "acts_fn": acts.fn if acts else None})
+        records.append(record)
+    return records
+
+
+def _articles_table(golds: list[dict], scores: list, narrow: bool = False):
+    """Per article, per genre (micro) and the macro mean over articles: the figures that say
+    whether the product holds across genres, not only on the seed. Narrow: two-line headers,
+    the genre under the article's name, no acts counts column; numbers whole."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title="per article (then per genre, micro; and the macro mean)",
+                  box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, pad_edge=not narrow)
+    table.add_column("article", no_wrap=not narrow, overflow="fold")
+    if not narrow:
+        table.add_column("genre", no_wrap=True)
+    for name, short, _ in ARTICLE_COLUMNS:
+        table.add_column(short if narrow else name, justify="right", no_wrap=True)
+    if not narrow:  # narrow: the counts are in the totals table and in --format csv|json
+        table.add_column("acts tp/fp/fn", justify="right", no_wrap=True)
+    for label, kind, genre, values, acts in _article_rows(golds, scores):
+        cells = [f"{values[key]:.3f}" if values.get(key) is not None else "-"
+                 for _, _, key in ARTICLE_COLUMNS]
+        counts = f"{acts.tp}/{acts.fp}/{acts.fn}" if acts is not None else ""
+        style = None if kind == "article" else "bold"
+        if narrow:
+            name = f"{label}\n  {genre}" if kind == "article" else label.split(" (")[0]
+            table.add_row(name, *cells, style=style)
+        else:
+            table.add_row(label, genre, *cells, counts, style=style)
     return table
 
 

@@ -11,6 +11,7 @@ from typing import Iterable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                            TaskProgressColumn, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
@@ -18,7 +19,7 @@ from rich.text import Text
 
 from ..reading import Article
 from .ingest import IngestStats, estimate_total, ingest
-from .store import LedgerError, open_ledger
+from .store import LedgerError, open_existing_ledger, open_ledger
 
 #: Runs with fewer articles than this get no progress bar (it would only flicker).
 PROGRESS_MIN_ARTICLES = 5
@@ -52,7 +53,7 @@ def run_ingest(problems, paths: list[str], db: str, console: Console, *, n_proce
 
             def report(problem) -> None:
                 problems.items.append(problem)
-                console.print(f"[red]error:[/] {problem}", highlight=False)
+                console.print(f"[red]error:[/] {escape(str(problem))}", highlight=False)
 
             def update(current: IngestStats) -> None:
                 if progress:
@@ -139,14 +140,16 @@ def db_search(query: str = typer.Argument(..., help="SQLite: FTS5 query ('ceasef
               db: str = _DB_OPTION,
               quotes: bool = typer.Option(False, "--quotes", help="Search quotes, not articles."),
               limit: int = typer.Option(20, "--limit", min=1)) -> None:
-    """Full-text search over stored articles (or quotes): FTS5 on SQLite, tsvector on PostgreSQL."""
+    """Full-text search over stored articles (or quotes): FTS5 on SQLite, tsvector on PostgreSQL.
+
+    Never creates a ledger: with none at --db it says so (exit 2)."""
     import sqlalchemy as sa
 
     from .store import search
 
     console = Console(stderr=True, soft_wrap=True)
     try:
-        engine = open_ledger(db)
+        engine = open_existing_ledger(db)
         with engine.connect() as connection:
             hits = search(connection, query, quotes=quotes, limit=limit)
     except LedgerError as error:

@@ -156,6 +156,35 @@ def open_ledger(url: str, *, write: bool = True) -> Engine:
     return engine
 
 
+def open_existing_ledger(url: str) -> Engine:
+    """Open a ledger for reading; never create one. `LedgerError` says there is none and how to
+    make one (a reading command that created an empty `parley.db` would only hide a wrong --db).
+    """
+    url = normalise_url(url)
+    path = sqlite_path(url)
+    hint = (f"make one with `parley ingest FILES --db {url}` (or an empty one with "
+            f"`parley db upgrade --db {url}`)")
+    if path is not None and not path.exists():
+        raise LedgerError(f"no ledger at {path}; {hint}")
+    if path is not None and path.is_dir():
+        raise LedgerError(f"database path {path} is a directory")
+    try:
+        probe = sa.create_engine(url)
+        try:
+            found = sa.inspect(probe).has_table(schema.articles.name)
+        finally:
+            probe.dispose()
+    except sa.exc.ArgumentError as error:
+        raise LedgerError(f"bad database URL {url!r}: {error}") from None
+    except sa.exc.DBAPIError as error:
+        raise LedgerError(f"cannot open database {url}: {error.orig}") from None
+    except ImportError as error:
+        raise LedgerError(f"no driver for database URL {url!r}: {error}") from None
+    if not found:
+        raise LedgerError(f"{path or url} holds no Parley ledger (no articles table); {hint}")
+    return open_ledger(url, write=False)
+
+
 def stored_hashes(engine: Engine) -> set[str]:
     """Content hashes of every stored article (one query: a re-run reads and hashes only)."""
     with engine.connect() as connection:
