@@ -13,7 +13,7 @@ import re
 from html import escape
 from pathlib import Path
 from typing import Any, Literal, Optional
-from urllib.parse import urlencode
+from urllib.parse import quote as url_quote, urlencode
 
 import sqlalchemy as sa
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -304,6 +305,9 @@ def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | No
                       (v == 0 and not k.endswith("offset"))}
             return request.url.path + ("?" + urlencode(merged) if merged else "")
 
+        if conn is not None:
+            rows = queries.cached(conn, "matrix-rows", Filters(**rng), dict)
+            context["matrix_row"] = lambda party, issues: matrix_row(rows, party, issues, url)
         context.update(url=url, here=here, rng=rng, show_range=show_range,
                        keep_params=[(k, v) for k, v in params.items()
                                     if k not in ("date_from", "date_to") and not k.endswith("offset")],
@@ -630,6 +634,49 @@ def ticks(low: int, high: int, x, most: int = 8) -> list[dict]:
             result.append({"x": x(day), "label": label})
         month_index += months
     return result
+
+
+SYMBOLS = {"for": "✓", "against": "✗", "mixed": "±", "none": "·"}
+
+
+def matrix_row(rows: dict, party: dict, issues: list[dict], url) -> Markup:
+    """One party's row of the positions matrix as HTML, kept in `rows` (a dict cached per
+    ledger version and date range): rendering 25 x 20 cells through Jinja cost ~12 ms a page,
+    joining cached rows a fraction of that, whatever the page's sort, search or offset."""
+    shown = [(i["name"], party["cells"].get(i["name"])) for i in issues]
+    key = (party["id"], party["name"], url("/"),
+           tuple((name, c and (c["stance"], c["n_acts"], c["last_seen"])) for name, c in shown))
+    found = rows.get(key)
+    if found is not None:
+        return found
+    actor_q = url_quote(party["id"], safe="")
+    cell_url = url("/positions/cell")
+    cell_url += "&" if "?" in cell_url else "?"
+    name = escape(party["name"])
+    kind = escape(party.get("type") or "")
+    country = f" · {escape(party['country'])}" if party.get("country") else ""
+    out = [f'<tr class="party" data-actor="{escape(party["id"])}">'
+           f'<th scope="row"><a class="actor" href="{escape(url("/actors/" + actor_q))}">{name}</a>'
+           f' <small class="muted">{kind}{country}</small></th>']
+    for issue in issues:
+        cell = party["cells"].get(issue["name"])
+        if cell is None:
+            out.append('<td class="cell"></td>')
+            continue
+        n, stance, last = cell["n_acts"], cell["stance"], cell["last_seen"]
+        acts = f"{n} act{'s' if n != 1 else ''}"
+        label = (f"{party['name']} on {issue['name'].replace('_', ' ')}: {stance}, {acts}"
+                 + (f", last {last}" if last else ""))
+        href = f"{cell_url}actor={actor_q}&issue={url_quote(issue['name'], safe='')}"
+        out.append(f'<td class="cell stance-cell stance-bg-{stance}"><a class="cell-link" '
+                   f'data-actor="{escape(party["id"])}" data-issue="{escape(issue["name"])}" '
+                   f'href="{escape(href)}" aria-label="{escape(label)}">'
+                   f'<span class="stance">{SYMBOLS[stance]} {stance}</span>'
+                   f'<span class="n">{acts}</span><span class="last">{escape(last or "undated")}'
+                   f'</span></a></td>')
+    out.append("</tr>")
+    rows[key] = Markup("".join(out))
+    return rows[key]
 
 
 def stance_chart(acts: list[dict], width: int = 760, row: int = 34) -> dict:
