@@ -80,7 +80,24 @@ class Context:
             tokens = [t for t in tokens if t.i not in excluded]
         for content in frame.get("colon") or ():
             tokens += [t for t in content.subtree if t.i not in agent_ids]
+        if trigger.pos_ == "NOUN":
+            tokens += self._infinitive_after_for(trigger)
         return sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+
+    @staticmethod
+    def _infinitive_after_for(noun: Token) -> list[Token]:
+        """"Russia's demand for Ukraine to hand over Donetsk": the small model often hangs the
+        infinitive on the main verb; the clause right after "for X" is still the noun's content."""
+        doc = noun.doc
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ != "for":
+                continue
+            after = prep.right_edge.i + 1
+            if after + 1 < len(doc) and doc[after].lower_ == "to" and doc[after].dep_ == "aux":
+                verb = doc[after].head
+                if verb.i > after and noun not in verb.subtree:
+                    return list(verb.subtree)
+        return []
 
     def circumstances(self, trigger: Token) -> set[int]:
         """Temporal and concessive phrases on the trigger or its object ("demand X before any

@@ -111,7 +111,9 @@ class CandidateFinder:
             # a trigger inside another trigger's subtree belongs to that act, unless that one is
             # only a CAMEO verb over a pack word ("preparing for a meeting with ...": the meeting)
             rank = SOURCE_RANK[frame["source"]]
-            if any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
+            own_agent = token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
+            # ("a deal demanded by Putin": a participle with its own agent is that agent's act)
+            if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
                    or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject
@@ -265,6 +267,8 @@ class CandidateFinder:
             act_type = frame["type"]
             others = [a for a, *_ in everyone if a != actor]
             target = others[0] if meeting and others else context.target(trigger, actor, agent_tokens)
+            if target is None and others and syntax.reciprocal(trigger):
+                target = others[0]   # "Airbus and Boeing accuse each other": the other party
             if spec.get("needs_target") and not target:
                 continue   # "GM blamed high fuel prices": a cause, not an accusation of a party
             source = context.source(quote)

@@ -92,3 +92,13 @@ def branch(token: Token, positions: set) -> int:
         found = node.i
         node = node.head
     return conj if conj is not None else found
+
+
+def reciprocal(trigger: Token) -> bool:
+    """The act's object is "each other" / "one another": its parties aim it at one another."""
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "pobj", "prep", "dative"):
+            words = {t.lower_ for t in child.subtree}
+            if {"each", "other"} <= words or {"one", "another"} <= words:
+                return True
+    return False
