@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import resource
@@ -44,7 +45,7 @@ def start_server(db: str, port: int, workers: int, response_cache: bool = True
     process = subprocess.Popen([str(parley), "serve", "--db", db, "--port", str(port),
                                 "--workers", str(workers),
                                 *([] if response_cache else ["--no-response-cache"])])
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/articles?limit=1").status_code == 200:
@@ -85,12 +86,19 @@ def load_average() -> float:
 
 def routes(base: str) -> dict[str, str]:
     """Route name -> path, with ids taken from the ledger itself."""
-    with httpx.Client(base_url=base, timeout=60) as client:
-        article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+    with httpx.Client(base_url=base, timeout=600) as client:
+        newest = client.get("/api/articles", params={"limit": 1}).json()["items"][0]
+        article = newest["id"]
         actor = client.get("/api/actors", params={"limit": 1}).json()["items"][0]["id"]
         acts = client.get("/api/acts", params={"limit": 200}).json()["items"]
     issues = [a["issue"] for a in acts if a["issue"]]
     issue = max(set(issues), key=issues.count) if issues else "territory"
+    party = max({a["actor"] for a in acts if a["actor"] and a["issue"] == issue},
+                key=lambda p: sum(a["actor"] == p and a["issue"] == issue for a in acts),
+                default=actor)
+    # the ledger's latest 91 days: a date range a reader would pick
+    last = dt.date.fromisoformat(newest["date"]) if newest["date"] else dt.date(2025, 12, 31)
+    quarter = f"date_from={last - dt.timedelta(days=91)}&date_to={last}"
     return {
         "api articles": "/api/articles?limit=50",
         "api articles date+source": "/api/articles?date_from=2000-01-01&limit=50",
@@ -109,6 +117,16 @@ def routes(base: str) -> dict[str, str]:
         "page actor": f"/actors/{actor}",
         "page issue": f"/issues/{issue}",
         "page timeline": "/timeline",
+        "page positions": "/positions",
+        "page positions quarter": f"/positions?{quarter}",
+        "page positions cell": f"/positions/cell?actor={party}&issue={issue}",
+        "page shifts": "/shifts",
+        "page actors": "/actors",
+        "page actors search": "/actors?q=minister&sort=quotes",
+        "page issues": "/issues",
+        "page articles": "/articles",
+        "page articles search": "/articles?q=talks&sort=acts",
+        "page map": "/map",
     }
 
 
