@@ -1078,3 +1078,41 @@ def test_wishes_and_stances_are_attributions_not_quotes(nlp):
     assert "to strike a deal at a June summit" in attributed
     assert any("unjustified" in q for q in quoted) and "the talks would resume" in quoted
     assert not set(quoted) & set(attributed)
+
+
+def _analysis(nlp, text, date="2025-02-10"):
+    from parley.analysis import analyse_one
+    from parley.reading import Article
+
+    return analyse_one(Article(id="t", text=text, date=date), nlp)
+
+
+def test_a_relative_pronoun_speaks_for_the_noun_it_stands_for(nlp):
+    doc, quotes = quotes_of(nlp, "Trump, who has repeatedly said he wants to end the war swiftly, met Putin.")
+    quote = only(quotes)
+    assert quote["speaker"]["actor"] == "donald-trump" and mention(doc, quote) == "who"
+
+
+def test_a_wire_dateline_is_never_the_speaker(nlp):
+    text = ("MOSCOW, Feb 10 (Reuters) - Russia's point man for relations with the United States said "
+            "on Monday that all of the conditions must be met.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote).startswith("Russia's point man")
+    assert quote["speaker"]["actor"] != "reuters"
+
+
+def test_a_quoted_term_under_a_stance_verb_is_no_statement(nlp):
+    text = ("Ukraine rejected the call for “de-escalation” last week. Mr Chirac called the rebate "
+            "“unjustified”.")
+    analysis = _analysis(nlp, text)
+    said = [text[slice(*q["segments"][0])] for q in analysis["quotes"]]
+    assert not any("de-escalation" in s for s in said)  # a term inside a noun phrase
+    assert any("unjustified" in s for s in said)          # the verb's predicate: his words
+
+
+def test_a_question_and_a_picture_are_not_statements(nlp):
+    text = ("Asked whether he had spoken to Putin since January, the president smiled. An "
+            "illustration shows the president with a red oil rig as a tie.")
+    analysis = _analysis(nlp, text)
+    assert analysis["quotes"] == []

@@ -198,9 +198,6 @@ def is_statement(doc: Doc, quote: dict) -> bool:
     cue = quote.get("cue")
     if quote.get("kind") != "indirect" or not cue:
         return True
-    text, marks = doc_text(doc), lexicon()["mark_re"]
-    if any(marks.search(text[max(0, s - 1):e + 1]) for s, e in quote.get("segments") or ()):
-        return True  # quoted words inside: 'called the rebate "unjustified"
     span = doc.char_span(*cue["span"], alignment_mode="expand")
     if span is None:
         return True
@@ -208,8 +205,38 @@ def is_statement(doc: Doc, quote: dict) -> bool:
     if not verbs:
         return True  # "according to", "in a statement", "the accusation that", a colon
     lex = lexicon()
-    return any(t.lemma_.lower() in lex["cue_verbs"] or t.lemma_.lower() in lex["xcomp_cues"]
-               or t.lemma_.lower() in lex["phrasal_cues"] for t in verbs)
+    segments = quote.get("segments") or ()
+    first = doc_text(doc)[segments[0][0]:segments[0][0] + 8].lower() if segments else ""
+    if any(t.lemma_.lower() in ("ask", "wonder") for t in verbs) and re.match(r"(?:whether|if)\b", first):
+        return False  # "Asked whether he had spoken to Putin, ...": a question, not a statement
+    if any(t.lemma_.lower() in lex["cue_verbs"] or t.lemma_.lower() in lex["xcomp_cues"]
+           or t.lemma_.lower() in lex["phrasal_cues"] for t in verbs):
+        return True
+    inside = [(qs, qe) for s, e in quote.get("segments") or () for qs, qe in _quotation_spans(doc)
+              if qs < e and s < qe]
+    # quoted words under another verb: a statement when they are a clause or the verb's
+    # predicate ('called the rebate "unjustified"'), not a term inside a noun phrase ('rejected
+    # the call for "de-escalation"', 'citing the country's "captured" judiciary')
+    return any(_quotation_is_said(doc, qs, qe) for qs, qe in inside)
+
+
+def _quotation_is_said(doc: Doc, start: int, end: int) -> bool:
+    words = doc.char_span(start, end, alignment_mode="expand")
+    if words is None or len(words) == 0:
+        return True
+    root = words.root
+    if len([t for t in words if not t.is_punct]) > 4 or (
+            root.pos_ in ("VERB", "AUX") and root.dep_ not in ("amod", "compound")):
+        return True  # a clause
+    return root.pos_ == "ADJ" and root.dep_ in ("oprd", "acomp", "attr", "xcomp", "ccomp")
+
+
+def _quotation_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Content spans between paired quotation marks (cached on the Doc): not an apostrophe."""
+    key = "parley_quotes_quotation_spans"
+    if key not in doc.user_data:
+        doc.user_data[key] = [(s, e) for group in quoted_spans(doc_text(doc)) for s, e, _ in group]
+    return doc.user_data[key]
 
 
 def _is_cue_verb(token: Token, strict: bool = False) -> bool:
@@ -261,7 +288,7 @@ def _subject(verb: Token) -> Token | None:
         # accuser and the asker are not named; the grammatical subject did not speak
     for _ in range(3):
         for child in verb.children:
-            if (child.dep_ in SUBJECT_DEPS and child.lower_ != "there"
+            if (child.dep_ in SUBJECT_DEPS and child.lower_ != "there" and not _in_dateline(child)
                     and not (child.lower_ == "it" and not _referential_it(child, verb))
                     and not (child.is_punct and child.text != "%")):  # markdown `**` misparsed
                 return child
@@ -371,7 +398,27 @@ def _mention_span(subject: Token) -> tuple[int, int]:
     start, end = _strip_span(doc, left, right + 1)
     if name:
         start, end = min(start, name[0]), max(end, name[1])
+    before = doc_text(doc)[start:subject.idx]
+    cut = max([before.rfind("\n")] + [m.end() - 1 for m in _DATELINE_DASH.finditer(before)])
+    if cut >= 0:  # "MOSCOW, Feb 10 (Reuters) - Russia's point man": the dateline is no speaker
+        start = start + cut + 1
+        while start < subject.idx and doc_text(doc)[start].isspace():
+            start += 1
     return start, end
+
+
+def _in_dateline(token: Token) -> bool:
+    """Part of a wire dateline ("MOSCOW, Feb 10 (Reuters) - "), which the parser may make the
+    subject of the story's first verb."""
+    text = doc_text(token.doc)
+    line = text.rfind("\n", 0, token.idx) + 1
+    if not text[line:line + 2].isupper():
+        return False
+    dash = _DATELINE_DASH.search(text, line, min(len(text), line + 80))
+    return dash is not None and token.idx < dash.start()
+
+
+_DATELINE_DASH = re.compile(r"\)\s*[-–—]{1,2}\s")  # "(Reuters) - ", "(AP) — "
 
 
 def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -462,6 +509,10 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
     else:
         actor_of_group = None
     if subject.pos_ == "PRON" and lemma not in lex["anonymous_nouns"]:
+        if actor is None and subject.head.dep_ == "relcl" and lemma in ("who", "that", "which"):
+            noun = subject.head.head  # "Trump, who has repeatedly said ...": the mention stays
+            actor = (resolve_mention(doc, noun.idx, noun.idx + len(noun))  # the pronoun
+                     or resolve_mention(doc, *_mention_span(noun)))  # (PolNeAR's span)
         if actor is None:
             antecedent = _antecedent(doc, subject)
             if antecedent:
