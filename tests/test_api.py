@@ -168,6 +168,10 @@ def test_analyze_does_not_store(api):
     assert record["article"]["text"] == text and isinstance(record["acts"], list)
     assert api.get("/api/articles").json()["total"] == before
     assert api.post("/api/analyze", json={"text": ""}).status_code == 422
+    # a date of the right shape that is no day, or a relative one: refused as the CLI reports it
+    for bad in ("2025-13-45", "2025-02-30", "yesterday"):
+        refused = api.post("/api/analyze", json={"text": text, "date": bad})
+        assert refused.status_code == 422, bad
     assert api.post("/api/analyze", content=b"not json",
                     headers={"content-type": "application/json"}).status_code == 422
 

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import queries, timefmt
@@ -106,6 +106,18 @@ class AnalyzeRequest(BaseModel):
     date: Optional[str] = Field(None, pattern=DATE)
     title: Optional[str] = Field(None, max_length=1000)
     source: Optional[str] = Field(None, max_length=200)
+
+    @field_validator("date")
+    @classmethod
+    def _a_real_day(cls, value: Optional[str]) -> Optional[str]:
+        """"2025-13-45" has the shape of a date but is none: 422, as the CLI reports it."""
+        if value and len(value) == 10:
+            from ..reading import parse_date
+
+            _, problem = parse_date(value)
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 def create_app(db: str = "sqlite:///parley.db", *, engine: sa.engine.Engine | None = None,
