@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -138,9 +139,17 @@ def open_ledger(url: str, *, write: bool = True) -> Engine:
     url = normalise_url(url)
     if write:
         check_writable(url)
-    try:
+    with _as_ledger_errors(url):
         engine = create_ledger_engine(url)
         upgrade(engine)
+    return engine
+
+
+@contextmanager
+def _as_ledger_errors(url: str):
+    """Driver, URL and migration failures as one-line `LedgerError`s naming the database."""
+    try:
+        yield
     except sa.exc.ArgumentError as error:
         raise LedgerError(f"bad database URL {url!r}: {error}") from None
     except sa.exc.DBAPIError as error:
@@ -153,7 +162,6 @@ def open_ledger(url: str, *, write: bool = True) -> Engine:
         if type(error).__module__.startswith("alembic"):
             raise LedgerError(f"cannot migrate database {url}: {error}") from None
         raise
-    return engine
 
 
 def open_existing_ledger(url: str) -> Engine:
@@ -168,18 +176,12 @@ def open_existing_ledger(url: str) -> Engine:
         raise LedgerError(f"no ledger at {path}; {hint}")
     if path is not None and path.is_dir():
         raise LedgerError(f"database path {path} is a directory")
-    try:
+    with _as_ledger_errors(url):
         probe = sa.create_engine(url)
         try:
             found = sa.inspect(probe).has_table(schema.articles.name)
         finally:
             probe.dispose()
-    except sa.exc.ArgumentError as error:
-        raise LedgerError(f"bad database URL {url!r}: {error}") from None
-    except sa.exc.DBAPIError as error:
-        raise LedgerError(f"cannot open database {url}: {error.orig}") from None
-    except ImportError as error:
-        raise LedgerError(f"no driver for database URL {url!r}: {error}") from None
     if not found:
         raise LedgerError(f"{path or url} holds no Parley ledger (no articles table); {hint}")
     return open_ledger(url, write=False)
