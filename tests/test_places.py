@@ -301,3 +301,16 @@ def test_a_capital_acting_as_its_government_is_an_actor_not_a_place(nlp):
     assert kept.count("Kyiv") == 1 and "Moscow" not in kept  # only "in Kyiv" is a place
     ids = {a["id"] for a in doc._.actors}
     assert {"ukraine", "russia"} <= ids
+
+
+def test_what_a_wire_dateline_covers():
+    from parley.components.places import in_dateline
+
+    def covered(text):
+        return [w for w in text.split() if in_dateline(text, text.index(w))]
+
+    assert covered("MOSCOW, Feb 10 (Reuters) - Russia's envoy said") == [
+        "MOSCOW,", "Feb", "10", "(Reuters)", "-"]
+    assert covered("WASHINGTON — The president said") == ["WASHINGTON", "—"]
+    # a sentence that opens with an abbreviation and has a dash is no dateline
+    assert covered("US President Donald Trump — who said so — left") == []

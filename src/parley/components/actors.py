@@ -34,7 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from . import doc_text
-from .places import dateline_places
+from .places import in_dateline
 
 OPEN_END = "9999-12-31"
 SUBJECT_DEPS = {"nsubj"}
@@ -599,11 +599,7 @@ def is_agent(span: Span, reg: Registry) -> bool:
 
 
 def _in_dateline(span: Span) -> bool:
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.start_char)
-    spans = dateline_places(text[start:end if end >= 0 else len(text)])
-    return (span.start_char - start, span.end_char - start) in spans
+    return in_dateline(span.doc.text, span.start_char)
 
 
 def is_location(span: Span) -> bool:

@@ -999,6 +999,21 @@ def dateline_places(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_DATELINE_END = re.compile(r"[^\S\n]*(?:,[^\S\n]*[A-Z][a-z]{2,8}\.?[^\S\n]+\d{1,2})?[^\S\n]*"
+                           r"(?:\([A-Za-z .]{2,20}\))?[^\S\n]*(?:[—–]|--?)[^\S\n]")
+
+
+def in_dateline(text: str, position: int) -> bool:
+    """Whether `position` lies in a wire dateline ("MOSCOW, Feb 10 (Reuters) - ", "BRUSSELS (AP)
+    — "): where the story was filed, never a subject, speaker or actor of it."""
+    line = text.rfind("\n", 0, position) + 1
+    match = _DATELINE.match(text, line)
+    if match is None:
+        return False
+    end = _DATELINE_END.match(text, match.end())
+    return end is not None and position < end.end()
+
+
 @Language.factory("parley_places", default_config={"min_city_population": 1000})
 def make_places(nlp: Language, name: str, min_city_population: int) -> PlaceFinder:
     """Registered spaCy factory: see the module docstring."""

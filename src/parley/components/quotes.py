@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import actors, attribution_model, doc_text, quote_data, quote_layout
+from .places import in_dateline
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -408,14 +409,8 @@ def _mention_span(subject: Token) -> tuple[int, int]:
 
 
 def _in_dateline(token: Token) -> bool:
-    """Part of a wire dateline ("MOSCOW, Feb 10 (Reuters) - "), which the parser may make the
-    subject of the story's first verb."""
-    text = doc_text(token.doc)
-    line = text.rfind("\n", 0, token.idx) + 1
-    if not text[line:line + 2].isupper():
-        return False
-    dash = _DATELINE_DASH.search(text, line, min(len(text), line + 80))
-    return dash is not None and token.idx < dash.start()
+    """Part of a wire dateline, which the parser may make the subject of the first verb."""
+    return in_dateline(doc_text(token.doc), token.idx)
 
 
 _DATELINE_DASH = re.compile(r"\)\s*[-–—]{1,2}\s")  # "(Reuters) - ", "(AP) — "

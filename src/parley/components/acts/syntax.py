@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from ..places import in_dateline
+
 NEGATORS = {"not", "n't", "never", "no"}
 CLAUSE_BOUNDARIES = {"ccomp", "csubj", "advcl", "relcl", "acl", "parataxis", "pcomp", "ROOT"}
 CHAIN_DEPS = {"xcomp", "acomp", "auxpass", "aux"}
@@ -24,7 +26,8 @@ def subjects(token: Token, passive: bool = False) -> list[Token]:
     also takes the subject of a raising head ("Russia is expected to demand ...")."""
     deps = ("nsubj", "nsubjpass") if passive else ("nsubj",)
     out = []
-    for subj in (c for c in token.children if c.dep_ in deps):
+    text = token.doc.text
+    for subj in (c for c in token.children if c.dep_ in deps and not in_dateline(text, c.idx)):
         out.append(subj)
         out.extend(c for c in subj.conjuncts if c.i > subj.i)
     return out
