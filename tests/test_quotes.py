@@ -1116,3 +1116,12 @@ def test_a_question_and_a_picture_are_not_statements(nlp):
             "illustration shows the president with a red oil rig as a tie.")
     analysis = _analysis(nlp, text)
     assert analysis["quotes"] == []
+
+
+def test_quoted_words_in_a_trailing_aside_leave_the_report_indirect(nlp):
+    text = ("Ankara had previously insisted it would not bow to demands to recognise the island, "
+            "calling the issue a \"red line\".")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "indirect"
+    assert seg_texts(doc, quote) == ["it would not bow to demands to recognise the island"]

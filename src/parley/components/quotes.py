@@ -821,6 +821,12 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 kind = "partial"
                 if below is not None and below.dep_ in {"ccomp", "xcomp", "dobj", "advcl"}:
                     clause = _clause_span(doc, below)
+                    said = _said_before_adjunct(doc, below, open_at)
+                    if said is not None:
+                        # `insisted it would not bow to demands ..., calling the issue a "red
+                        # line"`: the quoted words sit in the speaker's aside; the report is
+                        # the clause before it
+                        kind, segments = "indirect", [list(said)]
         if cue is None:
             previous = quotes[-1] if quotes else None
             if (previous and _continues(previous) and not _sentence_prefix(doc, open_at)
@@ -966,6 +972,19 @@ def _prefix_clause(doc: Doc, open_at: int, close_at: int) -> tuple[int, int]:
     while start < open_at and (text[start].isspace() or text[start] in "-—–*"):
         start += 1
     return start, close_at
+
+
+def _said_before_adjunct(doc: Doc, head: Token, quoted_at: int) -> tuple[int, int] | None:
+    """The reported clause up to a trailing participle after a comma that holds the quoted words
+    (", calling the issue a "red line""), when at least five words come before it; else None."""
+    for adjunct in head.rights:
+        if (adjunct.dep_ == "advcl" and adjunct.tag_ == "VBG" and adjunct.left_edge.idx <= quoted_at
+                and doc[adjunct.left_edge.i - 1].text == ","):
+            start, _ = _clause_span(doc, head)
+            end = doc[adjunct.left_edge.i - 1].idx
+            if len(doc_text(doc)[start:end].split()) >= 5:
+                return start, end
+    return None
 
 
 def _clause_span(doc: Doc, head: Token) -> tuple[int, int]:
