@@ -1125,3 +1125,22 @@ def test_quoted_words_in_a_trailing_aside_leave_the_report_indirect(nlp):
     quote = only(quotes)
     assert quote["kind"] == "indirect"
     assert seg_texts(doc, quote) == ["it would not bow to demands to recognise the island"]
+
+
+def test_a_quoted_term_inside_a_report_makes_the_report_the_quote(nlp):
+    text = ("Putin has said that what he calls a \"special military operation\" was needed to "
+            "protect Russian speakers.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "indirect"
+    assert seg_texts(doc, quote) == [
+        "what he calls a \"special military operation\" was needed to protect Russian speakers"]
+
+
+def test_a_title_in_quotation_marks_is_a_term_and_the_report_is_the_quote(nlp):
+    text = ("Trump said he had withdrawn an invitation to Carney to join his invite-only "
+            "\u201cBoard of Peace\u201d.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "indirect"
+    assert seg_texts(doc, quote)[0].startswith("he had withdrawn an invitation")

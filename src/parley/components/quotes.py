@@ -221,6 +221,23 @@ def is_statement(doc: Doc, quote: dict) -> bool:
     return any(_quotation_is_said(doc, qs, qe) for qs, qe in inside)
 
 
+_NAMING_CUE = re.compile(r"(?:\b(?:calls?|called|calling|so-called|dubbed|termed|labell?ed|known as)"
+                         r"(?:\s+(?:it|them|this|that))?(?:\s+(?:a|an|the|its|his|her|their))?)"
+                         r"\s*[“\"‘«]?\s*$", re.I)
+
+
+def _is_term(doc: Doc, start: int, end: int) -> bool:
+    """Quoted words that name something rather than report words: a title ("Board of Peace")
+    or what someone "calls" a thing ("what he calls a "special military operation"")."""
+    text = doc_text(doc)
+    words = [w for w in re.findall(r"[\w'’-]+", text[start:end])]
+    if not words or len(words) > 5:
+        return False
+    small = {"of", "the", "and", "for", "a", "an", "to", "in", "on"}
+    title = all(w[0].isupper() for w in words if w.lower() not in small)
+    return title or bool(_NAMING_CUE.search(text[max(0, start - 40):start]))
+
+
 def _quotation_is_said(doc: Doc, start: int, end: int) -> bool:
     words = doc.char_span(start, end, alignment_mode="expand")
     if words is None or len(words) == 0:
@@ -851,6 +868,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             speaker_token = _credit_subject(doc, close_at, cue) or _inverted_speaker(cue)
         record = _quote(kind, segments, _cue_record(doc, cue, through),
                         speaker_record(doc, speaker_token), 0.9 if kind == "direct" else 0.8)
+        if clause and kind == "partial" and all(_is_term(doc, *seg) for seg in segments):
+            # `said what he calls a “special military operation” was needed to ...`: the quoted
+            # words are a term inside the report, so the report itself is the quote
+            record["kind"], record["segments"] = "indirect", [list(clause)]
         if clause:
             record["clause"] = list(clause)
             previous = quotes[-1] if quotes else None
