@@ -62,9 +62,10 @@ def _statements_apart(analysis: dict, doc: Doc) -> None:
     list `attributions` with the same record shape. The acts stage read them all already."""
     from .components.quotes import is_statement
 
-    quotes = analysis["quotes"]
-    analysis["quotes"] = [q for q in quotes if is_statement(doc, q)]
-    analysis["attributions"] = [q for q in quotes if not is_statement(doc, q)]
+    statements, attributions = [], []
+    for quote in analysis["quotes"]:
+        (statements if is_statement(doc, quote) else attributions).append(quote)
+    analysis["quotes"], analysis["attributions"] = statements, attributions
 
 
 def _quote_the_article(analysis: dict) -> None:

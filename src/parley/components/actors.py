@@ -599,7 +599,7 @@ def is_agent(span: Span, reg: Registry) -> bool:
 
 
 def _in_dateline(span: Span) -> bool:
-    return in_dateline(span.doc.text, span.start_char)
+    return in_dateline(doc_text(span.doc), span.start_char)
 
 
 def is_location(span: Span) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from .. import doc_text
 from ..places import in_dateline
 
 NEGATORS = {"not", "n't", "never", "no"}
@@ -26,7 +27,7 @@ def subjects(token: Token, passive: bool = False) -> list[Token]:
     also takes the subject of a raising head ("Russia is expected to demand ...")."""
     deps = ("nsubj", "nsubjpass") if passive else ("nsubj",)
     out = []
-    text = token.doc.text
+    text = doc_text(token.doc)
     for subj in (c for c in token.children if c.dep_ in deps and not in_dateline(text, c.idx)):
         out.append(subj)
         out.extend(c for c in subj.conjuncts if c.i > subj.i)
