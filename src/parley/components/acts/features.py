@@ -131,6 +131,9 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
     strong = Counter(name for name, is_strong, *_ in c.keywords if is_strong)
     weak = Counter(name for name, is_strong, *_ in c.keywords if not is_strong)
     nearest = min(((d, name) for name, is_strong, d, *_ in c.keywords if is_strong), default=None)
+    # a keyword on the trigger itself or next to it names what the act is about more surely than
+    # one further in scope ("a 10-point peace proposal at the G20 summit", "his sanctions threat")
+    adjacent = {name for name, is_strong, d, *_ in c.keywords if is_strong and d <= 1}
     rules = [name for name, _, _ in c.rule_issues]
     hint = cameo.issue_hint(c.code)
     scope_ids = {tok.i for tok in c.scope}
@@ -150,6 +153,8 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
             names.append("kw_weak")
         if nearest and nearest[1] == name:
             names.append("kw_nearest")
+        if name in adjacent:
+            names.append("kw_adjacent")
         if name in rules:
             names += ["rule", "rule_first" if rules[0] == name else "rule_other"]
         if hint == name:
