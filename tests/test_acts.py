@@ -280,3 +280,17 @@ def test_the_infinitive_after_a_demand_for_someone_is_its_content(nlp):
     doc = build(nlp, text, {"russia": ["Russia"], "ukraine": ["Ukraine"]})
     demand = [c for c in CandidateFinder(doc, load_packs()).run() if c.actor == "russia"]
     assert demand and "territory" in {k[0] for k in demand[0].keywords}
+
+
+def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
+    text = "They followed up on the discussions between Trump and Putin in Riyadh."
+    doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})
+    met = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+    assert {("donald-trump", "meet"), ("vladimir-putin", "meet")} <= met
+
+
+def test_ending_an_agreement_is_a_rejection(nlp):
+    text = "Last year the Republic terminated an agreement with the Union on subsidies."
+    doc = build(nlp, text, {"republic": ["the Republic"], "union": ["the Union"]})
+    found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("republic", "reject") in found

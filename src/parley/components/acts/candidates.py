@@ -227,6 +227,10 @@ class CandidateFinder:
             content = [t for t in frame["content"].subtree if not (t.is_punct or t.dep_ == "mark")]
             quote = self.context.enclosing_quote(content[0].idx) if content else None
         agents = self._agents(trigger, chain, quote, frame["type"])
+        if not agents and frame["type"] == "meet" and trigger.pos_ == "NOUN":
+            # "presidential-level discussions between Trump and Putin", "a meeting involving
+            # Putin and Witkoff": no one holds the meeting, its participants take part in it
+            agents = [(token, "participant") for _, token, *_ in self._participants(trigger, [])]
         if not agents:
             return
         if spec.get("needs_with") and any(via == "light" for _, via in agents) \
