@@ -294,3 +294,13 @@ def test_ending_an_agreement_is_a_rejection(nlp):
     doc = build(nlp, text, {"republic": ["the Republic"], "union": ["the Union"]})
     found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
     assert ("republic", "reject") in found
+
+
+def test_a_clause_before_a_dash_is_its_own_act(nlp):
+    # the small model hangs "want" under "urged", across the dash
+    text = ("Britain and France want the budget to be capped at 1% of national incomes - the "
+            "Commission has urged an increase to 1.26%.")
+    doc = build(nlp, text, {"united-kingdom": ["Britain"], "france": ["France"],
+                            "european-commission": ["the Commission"]})
+    found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+    assert {("united-kingdom", "demand"), ("france", "demand")} <= found

@@ -114,6 +114,7 @@ class CandidateFinder:
             own_agent = token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
             # ("a deal demanded by Putin": a participle with its own agent is that agent's act)
             if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
+                                     and not syntax.dash_apart(token, other)
                    or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject

@@ -106,3 +106,16 @@ def reciprocal(trigger: Token) -> bool:
             if {"each", "other"} <= words or {"one", "another"} <= words:
                 return True
     return False
+
+
+DASHES = {"-", "–", "—", "--", ";"}
+
+
+def dash_apart(inner: Token, outer: Token) -> bool:
+    """A clause before a dash that the parser hung under the verb after it ("X want Y - the
+    Commission has urged Z"): the dash belongs to the outer verb and lies between the two, and
+    the inner verb has its own subject. Two statements, not one inside the other."""
+    if inner.i > outer.i or not any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children):
+        return False
+    return any(c.dep_ == "punct" and c.text in DASHES and inner.i < c.i < outer.i
+               for c in outer.children)
