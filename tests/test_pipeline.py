@@ -159,3 +159,17 @@ def test_enumerators_inside_a_sentence_are_blanked_for_the_parse(nlp):
     doc = nlp(text)
     lower = next(t for t in doc if t.text == "lower")
     assert [c.text for c in lower.children if c.dep_ == "nsubj"] == ["Ruritania"]
+
+
+def test_apostrophes_inside_words_are_ascii_for_the_parser_and_quotes_keep_their_marks():
+    text = "Trump’s and Putin’s agreement, he said, was ‘a start’ and ‘historic’."
+    view = parse_view(text)
+    assert len(view) == len(text)
+    assert "Trump's and Putin's agreement" in view
+    assert "‘a start’" in view and "‘historic’" in view  # quotation marks are not apostrophes
+
+
+def test_a_possessive_with_a_typographic_apostrophe_parses_as_one(nlp):
+    doc = nlp("The two states agreed to implement President Trump’s and President Putin’s agreement.")
+    agreement = next(t for t in doc if t.text == "agreement")
+    assert agreement.dep_ != "conj"  # the possessive kept it a noun phrase, not a second verb

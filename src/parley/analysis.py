@@ -73,9 +73,13 @@ def _quote_the_article(analysis: dict) -> None:
     the parse view (`pipeline.parse_view`: Markdown marks blanked, offsets unchanged), so a span
     such as `Monday** morning` would otherwise say `Monday   morning`."""
     text = analysis["article"]["text"]
-    for quote in analysis["quotes"]:
+    for quote in analysis["quotes"] + analysis.get("attributions", []):
         if quote.get("cue"):
             quote["cue"]["text"] = text[slice(*quote["cue"]["span"])]
+        speaker = quote.get("speaker") or {}
+        mention = speaker.get("mention")
+        if speaker.get("anonymous") and mention and len(speaker["anonymous"]) == mention[1] - mention[0]:
+            speaker["anonymous"] = text[slice(*mention)]  # the descriptor as written (’ not ')
     for kind in ("times", "places"):
         for item in analysis[kind]:
             item["text"] = text[slice(*item["span"])]

@@ -77,14 +77,21 @@ _HEADING = re.compile(r"^[ \t]*(#{1,6})(?=[ \t])", re.MULTILINE)
 # Enumerators inside a sentence ("The United States will (i) modify ... and (ii) remove ...", as
 # joint statements list commitments): the small model parses "(i)" as the verb's subject.
 ENUMERATOR = re.compile(r"(?<=\s)\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s)")
+# A typographic apostrophe inside a word ("Trump’s", "don’t"): the small model was trained on
+# ASCII text and tags "’s" as a closing quotation mark often enough to lose the possessive
+# ("Trump’s and Putin’s agreement" parsed "agreement" as a second verb). One character for one,
+# so offsets stay; a closing single quotation mark (followed by a space or punctuation) stays.
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
 
 
 def parse_view(text: str) -> str:
     """The text the model parses: Markdown emphasis pairs, heading marks and in-sentence
-    enumerators ("(ii)") blanked out with spaces. The length and every other character stay, so every offset into it is an offset
+    enumerators ("(ii)") blanked out with spaces, apostrophes inside words made ASCII. The length and every other character stay, so every offset into it is an offset
     into the article's own text (a lone `*`, as in `f***`, is left alone)."""
     if "(" in text:
         text = ENUMERATOR.sub(lambda m: " " * len(m.group(0)), text)
+    if "’" in text:
+        text = _APOSTROPHE.sub("'", text)
     if "*" not in text and "#" not in text:
         return text
     text = _HEADING.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), text)
