@@ -304,3 +304,13 @@ def test_a_clause_before_a_dash_is_its_own_act(nlp):
                             "european-commission": ["the Commission"]})
     found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
     assert {("united-kingdom", "demand"), ("france", "demand")} <= found
+
+
+def test_a_coordinated_clause_with_its_own_subject_is_its_own_act(nlp):
+    text = ("Trump promised to end the war in a day, and U.S. officials have had discussions with "
+            "Ukraine and Russia.")
+    doc = build(nlp, text, {"donald-trump": ["Trump"], "united-states": ["U.S."],
+                            "ukraine": ["Ukraine"], "russia": ["Russia"]})
+    found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("donald-trump", "offer") in found
+    assert {("ukraine", "meet"), ("russia", "meet")} <= found

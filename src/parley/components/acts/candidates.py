@@ -115,6 +115,7 @@ class CandidateFinder:
             # ("a deal demanded by Putin": a participle with its own agent is that agent's act)
             if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
                                      and not syntax.dash_apart(token, other)
+                                     and not syntax.own_clause(token, other)
                    or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject

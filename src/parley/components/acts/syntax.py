@@ -119,3 +119,16 @@ def dash_apart(inner: Token, outer: Token) -> bool:
         return False
     return any(c.dep_ == "punct" and c.text in DASHES and inner.i < c.i < outer.i
                for c in outer.children)
+
+
+def own_clause(inner: Token, outer: Token) -> bool:
+    """`inner` sits in a coordinated clause with its own subject under `outer` ("Trump promised
+    to end the war, and U.S. officials have had discussions with Ukraine"): a statement of its
+    own, not part of the first one."""
+    token = inner
+    while token.i != outer.i and token.head is not token:
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            return True
+        token = token.head
+    return False
