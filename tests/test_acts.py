@@ -314,3 +314,13 @@ def test_a_coordinated_clause_with_its_own_subject_is_its_own_act(nlp):
     found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
     assert ("donald-trump", "offer") in found
     assert {("ukraine", "meet"), ("russia", "meet")} <= found
+
+
+def test_a_relative_clause_names_the_agent_of_a_nominal_act(nlp):
+    text = ("Zelenskyy rejected the minerals proposal that Trump put on the table. The talks, which "
+            "are being mediated by Witkoff, resume on Monday.")
+    doc = build(nlp, text, {"volodymyr-zelenskyy": ["Zelenskyy"], "donald-trump": ["Trump"],
+                            "steve-witkoff": ["Witkoff"]})
+    found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("donald-trump", "propose", "relative") in found
+    assert ("steve-witkoff", "meet", "relative") in found

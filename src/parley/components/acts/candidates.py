@@ -111,8 +111,10 @@ class CandidateFinder:
             # a trigger inside another trigger's subtree belongs to that act, unless that one is
             # only a CAMEO verb over a pack word ("preparing for a meeting with ...": the meeting)
             rank = SOURCE_RANK[frame["source"]]
-            own_agent = token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
-            # ("a deal demanded by Putin": a participle with its own agent is that agent's act)
+            own_agent = (token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
+                         or token.pos_ == "NOUN" and bool(self._relative_agents(token, frame["type"])))
+            # ("a deal demanded by Putin", "the proposal that Trump put on the table": a phrase
+            # with its own agent is that agent's act, inside another act or not)
             if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
                                      and not syntax.dash_apart(token, other)
                                      and not syntax.own_clause(token, other)
@@ -316,6 +318,9 @@ class CandidateFinder:
                   for g in c.children if g.dep_ == "pobj"]
             if by and any(self._resolve_token(g, quote) for g in by):
                 return [(g, "by") for g in by] + [(c, "by") for g in by for c in g.conjuncts]
+            relative = self._relative_agents(trigger, frame_type)
+            if relative:
+                return relative
             head = trigger.head
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
                 head = head.head
@@ -390,6 +395,24 @@ class CandidateFinder:
                         if actor not in taken:
                             taken.add(actor)
                             out.append((actor, child, "participant", 0.7))
+        return out
+
+    def _relative_agents(self, noun: Token, frame_type: str | None) -> list[tuple[Token, str]]:
+        """The agent a relative clause gives a nominal act: "the proposal that President Trump
+        put on the table" (a light verb's subject), "the talks, which are being mediated by
+        Witkoff" (a meeting's mediator, by the passive agent or the subject)."""
+        out = []
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            lemma = clause.lemma_.lower()
+            meeting = frame_type == "meet" and lemma in self.pack.meeting_verbs
+            if lemma not in self.pack.light_verbs and not meeting:
+                continue
+            agents = [g for c in clause.children if c.dep_ == "agent" for g in c.children
+                      if g.dep_ == "pobj"]
+            agents += [s for s in syntax.subjects(clause)
+                       if s.lower_ not in ("that", "which", "who")]
+            out += [(a, "relative") for a in agents] + [
+                (c, "relative") for a in agents for c in a.conjuncts]
         return out
 
     def _person_inside(self, token: Token) -> list[str]:
