@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import doc_text
+from .places import in_dateline
 
 # Paired quotation marks, and the marks that open a quotation paragraph.
 _OPEN_QUOTES = "“\"«"
@@ -663,7 +664,7 @@ def _generic_today(ctx) -> bool:
     air defence", "today you are in Kyiv") or a hypothetical ("to do it today would mean",
     "stopping Putin today"), not an event of the day ("said today", "talks resume today",
     "will meet today"). Read from the governing verb: a present-tense "be"/"have" with no
-    progressive, a gerund, or an infinitive under "would"/"could"."""
+    progressive after a clause-initial "Today", a gerund, or an infinitive subject."""
     verb = ctx.verb()
     if verb is None:
         return False
@@ -1121,7 +1122,6 @@ def timeml_value(record: dict) -> str:
     return f"{record['value']}T{part}" if part else record["value"]
 
 
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40},\s*$")  # "MOSCOW, " before "Feb 10 (Reuters)"
 _SENTENCE_OPENING = re.compile(r"(?:[Oo]n|[Ii]n|[Bb]y|[Ee]arly|[Ll]ate|[Ii]n\s+(?:early|late|mid-?))?\s*")
 
 
@@ -1129,7 +1129,7 @@ def _opens_chronology(text: str, start: int) -> bool:
     """The sentence of a yearless date opens with it ("On March 10, ...", "In early April, ...")
     or with a sequencing word ("Then, ...", "Ten days later, on ..."); a dateline does not."""
     line = text.rfind("\n", 0, start) + 1
-    if _DATELINE.match(text[line:start]):
+    if in_dateline(text, start):
         return False
     opening = text[max(line, text.rfind(". ", 0, start) + 2):start]
     if _SENTENCE_OPENING.fullmatch(opening):
