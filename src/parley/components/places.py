@@ -1003,15 +1003,20 @@ _DATELINE_END = re.compile(r"[^\S\n]*(?:,[^\S\n]*[A-Z][a-z]{2,8}\.?[^\S\n]+\d{1,
                            r"(?:\([A-Za-z .]{2,20}\))?[^\S\n]*(?:[—–]|--?)[^\S\n]")
 
 
+def dateline_end(text: str, position: int) -> int | None:
+    """Where the wire dateline of `position`'s line ends ("MOSCOW, Feb 10 (Reuters) - " ->
+    the offset after the dash), or None when the line opens with none."""
+    line = text.rfind("\n", 0, position) + 1
+    match = _DATELINE.match(text, line)
+    end = _DATELINE_END.match(text, match.end()) if match else None
+    return end.end() if end else None
+
+
 def in_dateline(text: str, position: int) -> bool:
     """Whether `position` lies in a wire dateline ("MOSCOW, Feb 10 (Reuters) - ", "BRUSSELS (AP)
     — "): where the story was filed, never a subject, speaker or actor of it."""
-    line = text.rfind("\n", 0, position) + 1
-    match = _DATELINE.match(text, line)
-    if match is None:
-        return False
-    end = _DATELINE_END.match(text, match.end())
-    return end is not None and position < end.end()
+    end = dateline_end(text, position)
+    return end is not None and position < end
 
 
 @Language.factory("parley_places", default_config={"min_city_population": 1000})

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import actors, attribution_model, doc_text, quote_data, quote_layout
-from .places import in_dateline
+from .places import dateline_end, in_dateline
 
 NAMED_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -416,12 +416,10 @@ def _mention_span(subject: Token) -> tuple[int, int]:
     start, end = _strip_span(doc, left, right + 1)
     if name:
         start, end = min(start, name[0]), max(end, name[1])
-    before = doc_text(doc)[start:subject.idx]
-    cut = max([before.rfind("\n")] + [m.end() - 1 for m in _DATELINE_DASH.finditer(before)])
-    if cut >= 0:  # "MOSCOW, Feb 10 (Reuters) - Russia's point man": the dateline is no speaker
-        start = start + cut + 1
-        while start < subject.idx and doc_text(doc)[start].isspace():
-            start += 1
+    text = doc_text(doc)
+    line = text.rfind("\n", start, subject.idx) + 1  # a mention never crosses a line
+    filed = dateline_end(text, subject.idx)  # "MOSCOW, Feb 10 (Reuters) - Russia's point man"
+    start = max(start, line, filed if filed is not None and filed <= subject.idx else 0)
     return start, end
 
 
@@ -429,8 +427,6 @@ def _in_dateline(token: Token) -> bool:
     """Part of a wire dateline, which the parser may make the subject of the first verb."""
     return in_dateline(doc_text(token.doc), token.idx)
 
-
-_DATELINE_DASH = re.compile(r"\)\s*[-–—]{1,2}\s")  # "(Reuters) - ", "(AP) — "
 
 
 def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
