@@ -44,6 +44,11 @@ CONTENT_TRIM = " \t\n.,;:—–-"
 CONTENT_KEEP_END = ".,!?;:…"
 
 
+def _alternation(words) -> str:
+    """A regex alternation of literal words, longest first ("known as" before "known")."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The cue and speaker lexicons (`data/quotes.yaml`), loaded once per process."""
@@ -64,6 +69,11 @@ def lexicon() -> dict:
             set(marks) | {c for cs in marks.values() for c in cs}))) + "]"),
         "min_uncued_words": int(data["min_uncued_words"]),
         "xcomp_cues": frozenset(data["xcomp_cues"]),
+        "question_verbs": frozenset(data["question_verbs"]),
+        "indefinite": frozenset(data["indefinite_determiners"]),
+        "naming_cue_re": re.compile(
+            r"\b(?:%s)(?:\s+(?:it|them|this|that))?(?:\s+(?:a|an|the|its|his|her|their))?"
+            r"\s*[“\"‘«]?\s*$" % _alternation(data["naming_cues"]), re.I),
         "colon_label_stopwords": frozenset(w.upper() for w in data["colon_label_stopwords"]),
         "min_cued_words": int(data["min_cued_words"]),
         "learned_cues": learned_cues(**data["polnear_cues"]),
@@ -208,7 +218,7 @@ def is_statement(doc: Doc, quote: dict) -> bool:
     lex = lexicon()
     segments = quote.get("segments") or ()
     first = doc_text(doc)[segments[0][0]:segments[0][0] + 8].lower() if segments else ""
-    if any(t.lemma_.lower() in ("ask", "wonder") for t in verbs) and re.match(r"(?:whether|if)\b", first):
+    if any(t.lemma_.lower() in lex["question_verbs"] for t in verbs) and re.match(r"(?:whether|if)\b", first):
         return False  # "Asked whether he had spoken to Putin, ...": a question, not a statement
     if any(t.lemma_.lower() in lex["cue_verbs"] or t.lemma_.lower() in lex["xcomp_cues"]
            or t.lemma_.lower() in lex["phrasal_cues"] for t in verbs):
@@ -221,11 +231,6 @@ def is_statement(doc: Doc, quote: dict) -> bool:
     return any(_quotation_is_said(doc, qs, qe) for qs, qe in inside)
 
 
-_NAMING_CUE = re.compile(r"(?:\b(?:calls?|called|calling|so-called|dubbed|termed|labell?ed|known as)"
-                         r"(?:\s+(?:it|them|this|that))?(?:\s+(?:a|an|the|its|his|her|their))?)"
-                         r"\s*[“\"‘«]?\s*$", re.I)
-
-
 def _is_term(doc: Doc, start: int, end: int) -> bool:
     """Quoted words that name something rather than report words: a title ("Board of Peace")
     or what someone "calls" a thing ("what he calls a "special military operation"")."""
@@ -235,7 +240,7 @@ def _is_term(doc: Doc, start: int, end: int) -> bool:
         return False
     small = {"of", "the", "and", "for", "a", "an", "to", "in", "on"}
     title = all(w[0].isupper() for w in words if w.lower() not in small)
-    return title or bool(_NAMING_CUE.search(text[max(0, start - 40):start]))
+    return title or bool(lexicon()["naming_cue_re"].search(text[max(0, start - 40):start]))
 
 
 def _quotation_is_said(doc: Doc, start: int, end: int) -> bool:
@@ -560,9 +565,6 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
     return {"actor": actor, "anonymous": text, "mention": [start, end], "anonymity": "anonymous"}
 
 
-_INDEFINITE = {"a", "an", "another", "one", "some", "several", "two", "three", "many", "other"}
-
-
 def _unique(subject: Token) -> bool:
     """A noun that can name one office holder: singular and not indefinite ("the spokesman",
     not "a spokesman" or "spokesmen"). Pronouns and names are left to the other rules."""
@@ -570,7 +572,8 @@ def _unique(subject: Token) -> bool:
         return True
     if subject.tag_ == "NNS":
         return False
-    return not any(c.dep_ in ("det", "nummod") and c.lower_ in _INDEFINITE for c in subject.children)
+    indefinite = lexicon()["indefinite"]
+    return not any(c.dep_ in ("det", "nummod") and c.lower_ in indefinite for c in subject.children)
 
 
 def is_named_subject(subject: Token) -> bool:
