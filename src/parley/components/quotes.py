@@ -532,7 +532,7 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
                 actor = resolve_mention(doc, *antecedent) or _slug(doc_text(doc)[slice(*antecedent)])
         return {"actor": actor, "anonymous": None, "mention": [start, end],
                 "anonymity": "named"}  # a pronoun stands for someone, resolved or not
-    if not _unique(subject) and not is_named_subject(subject):
+    if not _unique(subject) and not _is_a_name(subject):
         # "US negotiators", "a spokesman for Unison": unnamed and not one office holder, so an
         # anonymous source (the contract), its affiliation kept as the actor where known
         return {"actor": actor or actor_of_group, "anonymous": text, "mention": [start, end],
@@ -541,7 +541,7 @@ def speaker_record(doc: Doc, subject: Token | None) -> dict:
             and not any(t.pos_ == "PROPN" and t.lower_ not in lex["role_nouns"]
                         for t in doc.char_span(start, end, alignment_mode="expand") or [])):
         return {"actor": actor, "anonymous": None, "mention": [start, end], "anonymity": "role"}
-    is_named = (subject.ent_type_ in NAMED_ENTITY_TYPES or subject.pos_ == "PROPN"
+    is_named = (_is_a_name(subject)
                 or (subject.is_title and (lemma in _proper_words(doc) or actor is not None)
                     and lemma not in lex["anonymous_nouns"] and lemma not in lex["role_nouns"]))
     # (`Zelenskyy and Macron said`: the tagger made the first name a NOUN outside any entity,
@@ -576,7 +576,8 @@ def _unique(subject: Token) -> bool:
     return not any(c.dep_ in ("det", "nummod") and c.lower_ in indefinite for c in subject.children)
 
 
-def is_named_subject(subject: Token) -> bool:
+def _is_a_name(subject: Token) -> bool:
+    """A proper noun or a named entity's word."""
     return subject.ent_type_ in NAMED_ENTITY_TYPES or subject.pos_ == "PROPN"
 
 
