@@ -314,3 +314,16 @@ def test_a_definite_description_points_back_like_a_pronoun(nlp):
     alone = nlp("Prices rose in March. The union rejected the offer.")
     start = alone.text.index("The union")
     assert resolve_mention(alone, start, start + 9) is None   # no union named before it
+
+
+def test_a_town_named_surname_after_a_title_is_the_person(nlp):
+    # "Prescott" is also a town in the gazetteer: the title and the full name say it is him
+    text = ("Deputy Prime Minister John Prescott met the unions. "
+            "Mr Prescott held a private meeting with union leaders last week.")
+    doc = analyse(nlp, text)
+    assert mentioned_as(doc, "john-prescott") == ["John Prescott", "Prescott"]
+
+
+def test_a_group_is_named_as_the_article_names_it(nlp):
+    doc = analyse(nlp, "European allies said the plan needed more work.")
+    assert actor(doc, "european-governments")["name"] == "European allies"

@@ -395,7 +395,9 @@ class ActorFinder:
             core = len(_clean_name(ent, set()))  # without "the" and "'s"
             if any(ent.start_char <= s and e <= ent.end_char and e - s >= core for s, e in taken):
                 continue
-            if _looks_like_place(ent, places) or _in_caps_heading(ent) or _common_word(ent, text):
+            if _looks_like_place(ent, places) and not self._named_as_person(ent, places):
+                continue
+            if _in_caps_heading(ent) or _common_word(ent, text):
                 continue
             name = _clean_name(ent, self.reg.honorifics)
             kind = UNKNOWN_LABELS[ent.label_]
@@ -426,6 +428,19 @@ class ActorFinder:
                     doc._.actors.append({"id": actor_id, "name": name, "type": kind, "country": None,
                                          "aliases": [], "mentions": [], "gender": None})
             add_mention(doc, actor_id, ent.start_char, ent.end_char)
+
+    def _named_as_person(self, ent: Span, places: list) -> bool:
+        """A one-word PERSON that is also a town ("Prescott", "Lincoln") is the person when a
+        title precedes it ("Mr Prescott") or a longer name in the article ends with it ("John
+        Prescott"); the places stage's own claims still win."""
+        if ent.label_ != "PERSON" or len(ent) != 1 or "\n" in ent.text or any(
+                s < ent.end_char and ent.start_char < e for s, e in places):
+            return False
+        doc = ent.doc
+        if ent.start > 0 and doc[ent.start - 1].text in self.reg.honorifics:
+            return True
+        return any(other.label_ == "PERSON" and len(other) > 1 and other[-1].text == ent.text
+                   for other in doc.ents)
 
     def _same_person(self, doc: Doc, name: str) -> str | None:
         """An earlier person in this article whose name contains this one's surname or all its words."""
@@ -847,6 +862,16 @@ def _sub_matches(finder: ActorFinder, span: Span) -> list[tuple[Span, str, str]]
     return finder._name_matches(span)
 
 
+def _group_name(entry: dict, surface: str) -> str:
+    """A collective ("European leaders", "European governments", "European allies") has no one
+    canonical name: the record takes the alias the article first uses, so readers and the
+    contract's name matching see the article's own word. Everyone else keeps the registry name."""
+    if entry["type"] != "group":
+        return entry["name"]
+    folded = surface.strip().lower()
+    return next((a for a in entry.get("aliases") or () if a.lower() == folded), entry["name"])
+
+
 def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
     """Record that `doc.text[start:end]` mentions `actor_id`.
 
@@ -865,7 +890,8 @@ def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
     entry = reg.actors.get(actor_id)
     if entry is None:
         return
-    record = {"id": actor_id, "name": entry["name"], "type": entry["type"],
+    record = {"id": actor_id, "name": _group_name(entry, doc_text(doc)[start:end]),
+              "type": entry["type"],
               "country": entry.get("country"), "aliases": list(entry.get("aliases") or ()),
               "mentions": [[start, end]]}
     if entry["type"] == "person":
