@@ -324,3 +324,40 @@ def test_a_relative_clause_names_the_agent_of_a_nominal_act(nlp):
     found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
     assert ("donald-trump", "propose", "relative") in found
     assert ("steve-witkoff", "meet", "relative") in found
+
+
+def test_a_named_partys_demand_inside_another_act_is_that_partys_act(nlp):
+    text = "The Republic rejected another Union demand for early elections."
+    doc = build(nlp, text, {"republic": ["The Republic"], "union": ["Union"]})
+    found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("union", "demand", "possessor") in found
+    assert ("republic", "reject", "subject") in found
+
+
+def test_an_event_noun_is_not_the_agent_of_the_meeting_it_follows(nlp):
+    text = "The discussions follow a late-night meeting involving Putin and two aides."
+    doc = build(nlp, text, {"vladimir-putin": ["Putin"]})
+    met = {(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert ("vladimir-putin", "participant") in met
+
+
+def test_sending_an_envoy_to_talks_takes_part_in_them(nlp):
+    text = "The Republic sent its special envoy to the talks in Geneva."
+    doc = build(nlp, text, {"republic": ["The Republic"]})
+    met = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("republic", "meet") in met
+
+
+def test_a_warning_without_a_named_target_is_kept_for_the_model(nlp):
+    text = "Union leader Ann Reed warned that there could be walkouts unless the plan changed."
+    doc = build(nlp, text, {"ann-reed": ["Ann Reed"]})
+    warned = [c for c in CandidateFinder(doc, load_packs()).run() if c.prior == "threaten"]
+    assert warned and "untargeted" in warned[0].flags and not warned[0].rule
+
+
+def test_a_negated_complement_is_a_type_feature(nlp):
+    from parley.components.acts.features import act_type
+    text = "The Republic insisted it would not bow to demands from the Union."
+    doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
+    insisted = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "insisted"]
+    assert insisted and "comp_negated|reject" in act_type(insisted[0], ["reject"])["reject"]

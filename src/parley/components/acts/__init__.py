@@ -80,6 +80,8 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
         kind = max(types, key=types.get)
     if c.spec.get("issue"):
         issues = {c.spec["issue"]: 1.0}
+    elif kind == "meet":
+        issues = {"talks_format": 1.0}   # the guidelines' convention (and all 680 training meets)
     else:
         # a pack's own issues join the model's classes: the shared keyword features carry them
         classes = list(dict.fromkeys(model.issue_classes + list(facts.pack.issue_rank)))

@@ -112,9 +112,11 @@ class CandidateFinder:
             # only a CAMEO verb over a pack word ("preparing for a meeting with ...": the meeting)
             rank = SOURCE_RANK[frame["source"]]
             own_agent = (token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
-                         or token.pos_ == "NOUN" and bool(self._relative_agents(token, frame["type"])))
-            # ("a deal demanded by Putin", "the proposal that Trump put on the table": a phrase
-            # with its own agent is that agent's act, inside another act or not)
+                         or token.pos_ == "NOUN" and bool(self._relative_agents(token, frame["type"]))
+                         or token.pos_ == "NOUN" and any(o.pos_ != "PRON" for o in self._owners(token, None)))
+            # ("a deal demanded by Putin", "the proposal that Trump put on the table", "rejected
+            # another US demand", "U.S. proposals have floated ...": a phrase with its own named
+            # agent is that agent's act, inside another act or not)
             if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
                                      and not syntax.dash_apart(token, other)
                                      and not syntax.own_clause(token, other)
@@ -231,9 +233,11 @@ class CandidateFinder:
             content = [t for t in frame["content"].subtree if not (t.is_punct or t.dep_ == "mark")]
             quote = self.context.enclosing_quote(content[0].idx) if content else None
         agents = self._agents(trigger, chain, quote, frame["type"])
-        if not agents and frame["type"] == "meet" and trigger.pos_ == "NOUN":
-            # "presidential-level discussions between Trump and Putin", "a meeting involving
-            # Putin and Witkoff": no one holds the meeting, its participants take part in it
+        if frame["type"] == "meet" and trigger.pos_ == "NOUN" and not any(
+                self._resolve_all(a, quote) for a, _ in agents):
+            # "presidential-level discussions between Trump and Putin", "the discussions follow a
+            # meeting involving Putin and Witkoff": no actor holds the meeting, its participants
+            # take part in it
             agents = [(token, "participant") for _, token, *_ in self._participants(trigger, [])]
         if not agents:
             return
@@ -277,13 +281,16 @@ class CandidateFinder:
             target = others[0] if meeting and others else context.target(trigger, actor, agent_tokens)
             if target is None and others and syntax.reciprocal(trigger):
                 target = others[0]   # "Airbus and Boeing accuse each other": the other party
-            if spec.get("needs_target") and not target:
+            untargeted = bool(spec.get("needs_target") and not target)
+            if untargeted and spec["needs_target"] != "soft":
                 continue   # "GM blamed high fuel prices": a cause, not an accusation of a party
+            # (a soft need: "X warned that there could be walkouts unless ..." threatens no one
+            # named; the candidate stays, flagged, and the model weighs it)
             source = context.source(quote)
             if spec.get("accusatory") and quote and source["actor"] and source["actor"] != actor:
                 act_type, target, actor = "accuse", actor, source["actor"]
             rule = (frame["source"] in ("pack", "speech") and bool(rule_issues)
-                    and "relcl" not in flags and via != "participant"
+                    and "relcl" not in flags and via != "participant" and not untargeted
                     and not (spec.get("symmetric") and via != "subject" and len(resolved) > 1
                              and actor != resolved[0][0]))
             self.candidates.append(Candidate(
@@ -293,7 +300,7 @@ class CandidateFinder:
                 keywords=keywords, rule_issues=rule_issues, modality=modality,
                 condition=condition_text, reporter_hedge=reporter_hedge, time=time,
                 regions=regions, evidence=evidence, quote=quote, confidence=confidence,
-                flags=set(flags), rule=rule))
+                flags=set(flags) | ({"untargeted"} if untargeted else set()), rule=rule))
             if rule:
                 issue, obj, _ = rule_issues[0]
                 context.previous = {"issue": issue, "object": obj, "evidence": evidence,
@@ -310,8 +317,7 @@ class CandidateFinder:
                 frame_type: str | None) -> list[tuple[Token, str]]:
         """Agent tokens and how each was found."""
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
-            owners = [c for c in trigger.children if c.dep_ in ("poss", "nmod", "compound")
-                      and c.pos_ in ("PROPN", "NOUN", "PRON") and self._resolve_all(c, quote)]
+            owners = self._owners(trigger, quote)
             if owners:
                 return [(o, "possessor") for o in owners]
             by = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
@@ -329,7 +335,7 @@ class CandidateFinder:
                 if frame_type != "meet" and head.lemma_.lower() not in self.pack.light_verbs:
                     return []   # "ruled out concessions" is no concession
                 return [(s, "meeting_verb" if meeting_verb else "light")
-                        for s in syntax.subjects(head)]
+                        for s in syntax.subjects(head) if not self._is_meeting(s)]
             return []
         for token in chain:
             found = syntax.subjects(token, passive=token.i != trigger.i)
@@ -341,6 +347,17 @@ class CandidateFinder:
             return [(g, "passive_by") for g in by_agent] + [
                 (c, "passive_by") for g in by_agent for c in g.conjuncts]
         return self._controller(chain[-1])
+
+    def _is_meeting(self, token: Token) -> bool:
+        """A meeting word ("The discussions follow a meeting ..."): an event, never an agent."""
+        trigger = self.lexicon.trigger(token)
+        return trigger is not None and trigger.type == "meet" and token.pos_ == "NOUN"
+
+    def _owners(self, noun: Token, quote: dict | None) -> list[Token]:
+        """The possessor or compound of a nominal trigger that names an actor ("Putin's
+        demands", "a US demand", "their proposal")."""
+        return [c for c in noun.children if c.dep_ in ("poss", "nmod", "compound")
+                and c.pos_ in ("PROPN", "NOUN", "PRON") and self._resolve_all(c, quote)]
 
     @staticmethod
     def _controller(top: Token) -> list[tuple[Token, str]]:

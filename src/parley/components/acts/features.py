@@ -101,6 +101,24 @@ def detector(c: Candidate, facts: ArticleFacts) -> list[str]:
     return out
 
 
+def _complement(trigger: Token) -> list[str]:
+    """What the trigger's clausal complement says about the type: "insisted it would not bow"
+    and "not the path we are prepared to go" refuse; "warned there could be walkouts unless ..."
+    threatens; "ready to hold talks" offers."""
+    out = []
+    for comp in (c for c in trigger.children if c.dep_ in ("ccomp", "xcomp")):
+        verbs = [comp] + [c for c in comp.children if c.dep_ == "xcomp"]
+        if any(syntax.is_negated(v) for v in verbs):
+            out.append("comp_negated")
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                         for m in c.children) for c in comp.children):
+            out.append("comp_conditional")
+        out += [f"comp_modal={m}" for m in _modals(comp)]
+    if syntax.is_negated(trigger.head) and trigger.dep_ in ("xcomp", "ccomp", "relcl"):
+        out.append("head_negated")
+    return out
+
+
 def act_type(c: Candidate, classes) -> dict[str, list[str]]:
     """Per type: shared features (it is the lexicon's type; the pack's; CAMEO's) and
     type-specific ones (the trigger, the CAMEO family, negation, particles, modals)."""
@@ -114,6 +132,7 @@ def act_type(c: Candidate, classes) -> dict[str, list[str]]:
     context += [f"modal={m}" for m in _modals(t)]
     if c.target:
         context.append("has_target")
+    context += _complement(t)
     out = {}
     for kind in classes:
         names = [f"bias|{kind}"] + [f"{f}|{kind}" for f in context]
