@@ -327,3 +327,12 @@ def test_a_town_named_surname_after_a_title_is_the_person(nlp):
 def test_a_group_is_named_as_the_article_names_it(nlp):
     doc = analyse(nlp, "European allies said the plan needed more work.")
     assert actor(doc, "european-governments")["name"] == "European allies"
+
+
+@pytest.mark.parametrize("date, expected", [("2025-06-01", ["united-states"]),
+                                            ("2023-06-01", [])])
+def test_a_leaders_administration_is_the_state_he_leads_that_day(nlp, date, expected):
+    from parley.components.actors import resolve_group
+    doc = analyse(nlp, "The Trump administration's plan leaked to the press.", date=date)
+    administration = next(t for t in doc if t.lower_ == "administration")
+    assert [a for a in resolve_group(doc, administration) if a != "donald-trump"] == expected

@@ -361,3 +361,17 @@ def test_a_negated_complement_is_a_type_feature(nlp):
     doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
     insisted = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "insisted"]
     assert insisted and "comp_negated|reject" in act_type(insisted[0], ["reject"])["reject"]
+
+
+def test_a_relative_pronoun_agent_is_the_noun_it_follows(nlp):
+    text = "Kyiv, which wants to join NATO, says the demands are absurd."
+    doc = build(nlp, text, {"ukraine": ["Kyiv"], "nato": ["NATO"]})
+    wants = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "wants"]
+    assert [c.actor for c in wants] == ["ukraine"]
+
+
+def test_members_an_agent_includes_share_its_act(nlp):
+    text = "Officials from the Republic, including Ann Reed and Omar Diallo, met in Geneva."
+    doc = build(nlp, text, {"ann-reed": ["Ann Reed"], "omar-diallo": ["Omar Diallo"]})
+    met = {(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert {("ann-reed", "subject+including"), ("omar-diallo", "subject+including")} <= met

@@ -73,6 +73,7 @@ class Registry:
     relation_nouns: set[str] = field(default_factory=set)
     agent_nouns: set[str] = field(default_factory=set)
     collective_nouns: set[str] = field(default_factory=set)
+    state_bodies: set[str] = field(default_factory=set)
     pronouns: dict[str, dict] = field(default_factory=dict)
     definite_anaphors: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
@@ -172,6 +173,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.relation_nouns |= set(spec.get("relation_nouns") or ())
     reg.agent_nouns |= set(spec.get("agent_nouns") or ())
     reg.collective_nouns |= set(spec.get("collective_nouns") or ())
+    reg.state_bodies |= set(spec.get("state_bodies") or ())
     reg.pronouns.update(spec.get("pronouns") or {})
     reg.definite_anaphors.update(spec.get("definite_anaphors") or {})
 
@@ -795,7 +797,20 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
         right = qualifier.right_edge.i if qualifier.dep_ in ("amod", "compound") else qualifier.i
         span = doc[qualifier.left_edge.i:right + 1]
         found += [a for a in actors_named_in(doc, span.start_char, span.end_char) if a not in found]
+        if token.lemma_.lower() in _finder(doc).reg.state_bodies:
+            found += [a for a in _states_led_in(doc, span) if a not in found]
     return found
+
+
+def _states_led_in(doc: Doc, span: Span) -> list[str]:
+    """"the Trump administration", "the Starmer government": the states whose office the people
+    named in the span hold on the article's date (the registry's dated roles)."""
+    finder = _finder(doc)
+    reg = finder.reg
+    return [role["of"] for _, kind, actor_id in _sub_matches(finder, span)
+            if reg.actors[actor_id]["type"] == "person"
+            for role in reg.roles_on(actor_id, doc._.article_date)
+            if reg.actors.get(role.get("of"), {}).get("type") == "state"]
 
 
 def actors_named_in(doc: Doc, start: int, end: int, demonyms: bool = True) -> list[str]:

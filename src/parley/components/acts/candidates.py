@@ -36,6 +36,7 @@ FIRST_PERSON = {"we", "i", "us", "me", "our", "my"}
 THIRD_PERSON = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PLURAL_FIRST_PERSON = {"we", "us", "our"}
+RELATIVE_PRONOUNS = {"which", "who", "that"}
 COLLECTIVE_WORDS = {"each", "both", "two", "three", "all"}   # "The two exchanged views"
 SOURCE_RANK = {"pack": 2, "speech": 2, "cameo": 1, "commitment": 1}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
@@ -445,6 +446,8 @@ class CandidateFinder:
     def _actor_ids(self, agents: list[tuple[Token, str]], quote: dict | None):
         """Resolved (actor id, token, via, confidence) per agent; unresolvable agents dropped."""
         seen, out = [], []
+        agents = list(agents) + [(member, via + "+including") for token, via in agents
+                                 for member in _included(token)]
         for token, via in agents:
             actors, direct = self._resolve_how(token, quote)
             for actor in actors:
@@ -494,6 +497,9 @@ class CandidateFinder:
         """Actor id for an agent token: first person -> the quote's speaker, else the resolver,
         then the matrix subject for "he" in a reported clause, then (optionally) the entity name."""
         low = token.lower_ if token.pos_ == "PRON" else ""   # "US" is not "us"
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl" \
+                and token.head.head.i != token.head.i:
+            return self._resolve_token(token.head.head, quote)   # "Kyiv, which wants to join"
         if low in FIRST_PERSON:
             if quote and (quote.get("speaker") or {}).get("actor"):
                 return quote["speaker"]["actor"]
@@ -532,6 +538,13 @@ class CandidateFinder:
         words = [w for w in re.findall(r"[A-Za-z0-9]+", ent.text) if w.lower() not in HONORIFICS]
         slug = "-".join(w.lower() for w in words)
         return "~" + slug if slug else None
+
+
+def _included(token: Token) -> list[Token]:
+    """The members an agent lists ("delegations from both countries, including Rubio and
+    Lavrov"; "critics, including Germany and France"): they take part in its act."""
+    return [m for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "including"
+            for g in prep.children if g.dep_ == "pobj" for m in (g, *g.conjuncts)]
 
 
 def _objects(trigger: Token) -> list[Token]:
