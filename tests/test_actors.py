@@ -336,3 +336,15 @@ def test_a_leaders_administration_is_the_state_he_leads_that_day(nlp, date, expe
     doc = analyse(nlp, "The Trump administration's plan leaked to the press.", date=date)
     administration = next(t for t in doc if t.lower_ == "administration")
     assert [a for a in resolve_group(doc, administration) if a != "donald-trump"] == expected
+
+
+def test_a_name_ner_cut_short_is_made_whole(nlp):
+    doc = analyse(nlp, "President Biden met with President Yoon Suk Yeol of the Republic of Korea.")
+    assert actor(doc, "yoon-suk-yeol") is not None and actor(doc, "yoon-suk") is None
+
+
+def test_an_unknown_organisations_executives_act_for_it(nlp):
+    from parley.components.actors import resolve_group
+    doc = analyse(nlp, "Deutsche Boerse bosses have held talks with the London Stock Exchange.")
+    bosses = next(t for t in doc if t.lower_ == "bosses")
+    assert resolve_group(doc, bosses) == ["deutsche-boerse"]

@@ -375,3 +375,23 @@ def test_members_an_agent_includes_share_its_act(nlp):
     doc = build(nlp, text, {"ann-reed": ["Ann Reed"], "omar-diallo": ["Omar Diallo"]})
     met = {(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
     assert {("ann-reed", "subject+including"), ("omar-diallo", "subject+including")} <= met
+
+
+def test_everyone_in_a_list_of_people_met_takes_part(nlp):
+    # the small model hangs the later names on "met", not under the first "with" object
+    text = ("The President met today with President Ann Reed of Arland, Prime Minister Omar "
+            "Diallo of Berland, and Chancellor Ivo Petrov of Corland.")
+    doc = build(nlp, text, {"joe-biden": ["The President"], "ann-reed": ["Ann Reed"],
+                            "omar-diallo": ["Omar Diallo"], "ivo-petrov": ["Ivo Petrov"]})
+    for record in doc._.actors:
+        record["type"] = "person"
+    met = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert {"ann-reed", "omar-diallo", "ivo-petrov"} <= met
+
+
+def test_a_listed_person_who_speaks_after_the_list_is_not_met(nlp):
+    text = "Trump met with Ann Reed on Friday, Omar Diallo told reporters."
+    doc = build(nlp, text, {"donald-trump": ["Trump"], "ann-reed": ["Ann Reed"],
+                            "omar-diallo": ["Omar Diallo"]})
+    met = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert "ann-reed" in met and "omar-diallo" not in met

@@ -392,6 +392,7 @@ class ActorFinder:
         for ent in doc.ents:
             if ent.label_ not in UNKNOWN_LABELS:
                 continue
+            ent = _whole_name(ent)
             if any(s < ent.end_char and ent.start_char < e for s, e in kept):
                 continue
             core = len(_clean_name(ent, set()))  # without "the" and "'s"
@@ -543,6 +544,22 @@ def _plausible_name(name: str) -> bool:
     """Capitalised, digit-free, at most six words: not a decree number or a stray heading."""
     return (bool(name) and name[:1].isupper() and not any(c.isdigit() for c in name)
             and len(name.split()) <= 6 and bool(slugify(name)))
+
+
+def _whole_name(ent: Span) -> Span:
+    """A PERSON entity with the capitalised proper nouns the small model left after it ("Yoon
+    Suk" | "Yeol", "Kishida" | "Fumio"): names from outside its training data are often cut
+    short, and a cut name is another actor to the contract's name matching."""
+    if ent.label_ != "PERSON":
+        return ent
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and end - ent.start < 5:
+        token = doc[end]
+        if token.ent_type_ or token.pos_ != "PROPN" or not token.is_title or not token.is_alpha \
+                or token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha:
+            break
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label)
 
 
 def _clean_name(ent: Span, honorifics: set[str]) -> str:
@@ -797,9 +814,17 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
         right = qualifier.right_edge.i if qualifier.dep_ in ("amod", "compound") else qualifier.i
         span = doc[qualifier.left_edge.i:right + 1]
         found += [a for a in actors_named_in(doc, span.start_char, span.end_char) if a not in found]
+        found += [a for a in _organisations_in(doc, span) if a not in found]
         if token.lemma_.lower() in _finder(doc).reg.state_bodies:
             found += [a for a in _states_led_in(doc, span) if a not in found]
     return found
+
+
+def _organisations_in(doc: Doc, span: Span) -> list[str]:
+    """Organisations outside the registry that the article named inside the span ("Deutsche
+    Boerse bosses", "Unison officials"): the actors stage made them from NER."""
+    return [a["id"] for a in doc._.actors or () if a.get("type") == "organization"
+            and any(span.start_char <= m[0] and m[1] <= span.end_char for m in a["mentions"])]
 
 
 def _states_led_in(doc: Doc, span: Span) -> list[str]:

@@ -405,6 +405,10 @@ class CandidateFinder:
                 if actor not in taken:
                     taken.add(actor)
                     out.append((actor.lstrip("~"), token, "participant", 0.7))
+        for token, actor in self._people_listed(tokens):
+            if actor not in taken:
+                taken.add(actor)
+                out.append((actor, token, "participant", 0.7))
         if trigger.pos_ in ("NOUN", "PROPN"):
             for child in trigger.children:
                 if child.dep_ in ("compound", "amod", "nmod"):
@@ -432,6 +436,28 @@ class CandidateFinder:
             out += [(a, "relative") for a in agents] + [
                 (c, "relative") for a in agents for c in a.conjuncts]
         return out
+
+    def _people_listed(self, tokens: list[Token]) -> list[tuple[Token, str]]:
+        """Every person named in the phrases of the people met, however the parser nests the
+        list ("met with President Yoon of Korea, Prime Minister Kishida of Japan, and ...": the
+        small model hangs the later names under "Korea")."""
+        people = {a["id"]: a for a in self.doc._.actors or () if a.get("type") == "person"}
+        out = []
+        for token in tokens:
+            sent = token.sent
+            stop = next((t for t in self.doc[token.i + 1:sent.end] if t.pos_ in ("VERB", "AUX")),
+                        None)   # the list ends where the next clause begins
+            start = token.left_edge.idx
+            end = stop.idx if stop is not None else sent.end_char
+            for actor_id, record in people.items():
+                for m_start, m_end in record["mentions"]:
+                    if not (start <= m_start and m_end <= end):
+                        continue
+                    root = self.doc.char_span(m_start, m_end, alignment_mode="expand").root
+                    if root.dep_ not in ("nsubj", "nsubjpass"):   # "..., Peskov told reporters"
+                        out.append((root, actor_id))
+                        break
+        return sorted(out, key=lambda pair: pair[0].i)
 
     def _person_inside(self, token: Token) -> list[str]:
         """A named person inside a title phrase the parse heads elsewhere ("Secretary General of
