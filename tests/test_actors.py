@@ -348,3 +348,10 @@ def test_an_unknown_organisations_executives_act_for_it(nlp):
     doc = analyse(nlp, "Deutsche Boerse bosses have held talks with the London Stock Exchange.")
     bosses = next(t for t in doc if t.lower_ == "bosses")
     assert resolve_group(doc, bosses) == ["deutsche-boerse"]
+
+
+@pytest.mark.parametrize("text", ["Biden met President Rosa Quintero Vidal of Mexico on Friday.",
+                                  "Biden spoke with Mexican President Rosa Quintero Vidal on Friday."])
+def test_an_unknown_leader_takes_the_country_named_with_her(nlp, text):
+    doc = analyse(nlp, text)
+    assert actor(doc, "rosa-quintero-vidal")["country"] == "MX"

@@ -395,3 +395,35 @@ def test_a_listed_person_who_speaks_after_the_list_is_not_met(nlp):
                             "omar-diallo": ["Omar Diallo"]})
     met = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
     assert "ann-reed" in met and "omar-diallo" not in met
+
+
+def test_the_other_side_of_a_deal_accepts_it_too(nlp):
+    text = "The Republic announced a landmark trade deal with the Union."
+    doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
+    found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("union", "accept", "co-party") in found
+
+
+def test_a_name_that_holds_the_trigger_is_not_its_owner(nlp):
+    text = "Chancellor Ivo Petrov will host the fourth Quad Leaders Summit in Wilmington on Saturday."
+    doc = build(nlp, text, {"ivo-petrov": ["Ivo Petrov"], "quad-leaders-summit": ["Quad Leaders Summit"]})
+    met = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert met == {"ivo-petrov"}
+
+
+def test_people_who_voice_a_states_commitment_act_too(nlp):
+    text = ("Secretary Ann Reed, Secretary of Defense Ivo Petrov, and Advisor Omar Diallo "
+            "reiterated the Republic's ironclad commitment to the Union.")
+    doc = build(nlp, text, {"ann-reed": ["Ann Reed"], "omar-diallo": ["Omar Diallo"],
+                            "republic": ["Republic"], "union": ["the Union"]})
+    found = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "commitment"}
+    assert {"republic", "ann-reed", "omar-diallo"} <= found
+
+
+def test_the_two_countries_are_the_states_of_the_leaders_who_met(nlp):
+    text = ("President Ann Reed met President Omar Diallo on Friday. "
+            "The two countries reaffirmed their commitments on migration.")
+    doc = build(nlp, text, {"ann-reed": ["Ann Reed"], "omar-diallo": ["Omar Diallo"]})
+    doc._.actors[0]["country"], doc._.actors[1]["country"] = "MX", "US"
+    found = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "commitments"}
+    assert found == {"mexico", "united-states"}

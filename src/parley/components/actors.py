@@ -428,9 +428,25 @@ class ActorFinder:
                 if actor_id in self.reg.actors:  # a namesake of a registry id, not that actor
                     actor_id = f"{actor_id}-{kind[:3]}"
                 if not any(a["id"] == actor_id for a in doc._.actors):
-                    doc._.actors.append({"id": actor_id, "name": name, "type": kind, "country": None,
+                    country = self._country_of(ent) if kind == "person" else None
+                    doc._.actors.append({"id": actor_id, "name": name, "type": kind, "country": country,
                                          "aliases": [], "mentions": [], "gender": None})
             add_mention(doc, actor_id, ent.start_char, ent.end_char)
+
+    def _country_of(self, ent: Span) -> str | None:
+        """The state an unknown person is introduced with: "President X of Mexico", "Mexican
+        President X" (a registry state or demonym next to the name), as its ISO code."""
+        doc = ent.doc
+        after = doc[ent.end:min(len(doc), ent.end + 5)]
+        if len(after) > 1 and after[0].lower_ == "of":
+            window = doc[ent.end + 1:min(len(doc), ent.end + 5)]
+        else:
+            window = doc[max(0, ent.start - 3):ent.start]
+        for _, kind, actor_id in self._name_matches(window):
+            entry = self.reg.actors.get(actor_id) or {}
+            if entry.get("type") == "state" and entry.get("country"):
+                return entry["country"]
+        return None
 
     def _named_as_person(self, ent: Span, places: list) -> bool:
         """A one-word PERSON that is also a town ("Prescott", "Lincoln") is the person when a
@@ -818,6 +834,11 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
         if token.lemma_.lower() in _finder(doc).reg.state_bodies:
             found += [a for a in _states_led_in(doc, span) if a not in found]
     return found
+
+
+def state_of_code(doc: Doc, code: str | None) -> str | None:
+    """The registry state for an ISO 3166-1 code ("MX" -> "mexico"), or None."""
+    return _finder(doc).reg.state_by_code.get(code) if code else None
 
 
 def _organisations_in(doc: Doc, span: Span) -> list[str]:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
     actors_named_in, is_agent_noun, is_collective, principal_actors, resolve_group,
-    resolve_mention,
+    resolve_mention, state_of_code,
 )
 from . import attributes, syntax
 from .lexicon import Lexicon, Pack
@@ -270,7 +270,12 @@ class CandidateFinder:
         time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
         resolved = self._actor_ids(agents, quote)
         meeting = frame["type"] == "meet"
-        participants = self._participants(trigger, resolved) if meeting else []
+        if meeting:
+            participants = self._participants(trigger, resolved)
+        elif frame["type"] == "accept" and frame["polarity"] == "positive":
+            participants = self._co_parties(trigger, resolved)
+        else:
+            participants = []
         everyone = resolved + [p for p in participants if p[0] not in {r[0] for r in resolved}]
         if len({a for a, *_ in everyone}) > 1 and (meeting or len(resolved) > 1):
             self.parties = [a for a, *_ in everyone]
@@ -320,7 +325,11 @@ class CandidateFinder:
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
             owners = self._owners(trigger, quote)
             if owners:
-                return [(o, "possessor") for o in owners]
+                # "Blinken and Sullivan reiterated the United States' commitment": the people who
+                # voice it act too (the guidelines code the person, the state optional)
+                voiced = [(s, "light") for s in self._light_subjects(trigger)
+                          if s.i not in {o.i for o in owners}]
+                return [(o, "possessor") for o in owners] + voiced
             by = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
                   for g in c.children if g.dep_ == "pobj"]
             if by and any(self._resolve_token(g, quote) for g in by):
@@ -356,9 +365,19 @@ class CandidateFinder:
 
     def _owners(self, noun: Token, quote: dict | None) -> list[Token]:
         """The possessor or compound of a nominal trigger that names an actor ("Putin's
-        demands", "a US demand", "their proposal")."""
+        demands", "a US demand", "their proposal"); not a name the trigger is part of ("the Quad
+        Leaders Summit" is no act of an actor called "Quad Leaders Summit")."""
         return [c for c in noun.children if c.dep_ in ("poss", "nmod", "compound")
-                and c.pos_ in ("PROPN", "NOUN", "PRON") and self._resolve_all(c, quote)]
+                and c.pos_ in ("PROPN", "NOUN", "PRON") and not _one_entity(c, noun)
+                and self._resolve_all(c, quote)]
+
+    def _light_subjects(self, noun: Token) -> list[Token]:
+        """The subjects of the light verb a nominal trigger is the object of ("reiterated ...
+        commitment", "made an offer")."""
+        head = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+        if noun.dep_ in ("dobj", "pobj") and head.lemma_.lower() in self.pack.light_verbs:
+            return syntax.subjects(head)
+        return []
 
     @staticmethod
     def _controller(top: Token) -> list[tuple[Token, str]]:
@@ -419,6 +438,25 @@ class CandidateFinder:
                             out.append((actor, child, "participant", 0.7))
         return out
 
+    def _co_parties(self, trigger: Token, resolved) -> list[tuple]:
+        """The other side of an agreement: "signed an accord with Jordan", "agreed a draft with the
+        IMF", "a trade deal with China" (the "with" objects of the trigger or of the verb that
+        holds it; the accepted thing itself, the direct object, is no party)."""
+        tokens = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+                  for g in c.children if g.dep_ == "pobj"]
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            tokens += [g for c in trigger.head.children if c.dep_ == "prep" and c.lower_ == "with"
+                       for g in c.children if g.dep_ == "pobj"]
+        tokens += [c for t in list(tokens) for c in t.conjuncts if c not in tokens]
+        taken = {a for a, *_ in resolved}
+        out = []
+        for token in tokens:
+            for actor in self._resolve_all(token, None):
+                if actor not in taken:
+                    taken.add(actor)
+                    out.append((actor.lstrip("~"), token, "co-party", 0.7))
+        return out
+
     def _relative_agents(self, noun: Token, frame_type: str | None) -> list[tuple[Token, str]]:
         """The agent a relative clause gives a nominal act: "the proposal that President Trump
         put on the table" (a light verb's subject), "the talks, which are being mediated by
@@ -474,6 +512,10 @@ class CandidateFinder:
         seen, out = [], []
         agents = list(agents) + [(member, via + "+including") for token, via in agents
                                  for member in _included(token)]
+        # a list the parser read as appositions ("Secretary Blinken, Secretary Austin, and
+        # Advisor Sullivan reiterated"); an apposition naming the same person adds no one
+        agents += [(appos, via + "+list") for token, via in agents for appos in token.children
+                   if appos.dep_ == "appos" and appos.pos_ == "PROPN"]
         for token, via in agents:
             actors, direct = self._resolve_how(token, quote)
             for actor in actors:
@@ -504,11 +546,31 @@ class CandidateFinder:
             if group:
                 return group, set()
             if is_collective(token):
-                return self._context_parties(), set()
+                parties = self._context_parties()
+                if token.lemma_.lower() in self.pack.state_collectives:
+                    parties = self._as_states(parties)   # "the two countries": the states
+                return parties, set()
+        if token.lower_ in PLURAL_PRONOUNS and token.dep_ == "poss":
+            clause = next((h for h in token.ancestors if h.pos_ in ("VERB", "AUX")), None)
+            subjects = [s for s in syntax.subjects(clause) if s.pos_ != "PRON"] if clause else []
+            if subjects:   # "The two countries reaffirmed their commitments"
+                return [a for s in subjects for a in self._resolve_all(s, quote)], set()
         if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS or (
                 token.lower_ in PLURAL_FIRST_PERSON and quote is None):
             return self._context_parties(), set()
         return [], set()
+
+    def _as_states(self, parties: list[str]) -> list[str]:
+        """The states of the parties in context (a person by the country on their record)."""
+        records = {a["id"]: a for a in self.doc._.actors or ()}
+        states = []
+        for actor in parties:
+            record = records.get(actor) or {}
+            state = actor if record.get("type") == "state" else state_of_code(
+                self.doc, record.get("country"))
+            if state and state not in states:
+                states.append(state)
+        return states or parties
 
     def _context_parties(self) -> list[str]:
         """The parties "both sides", "they" or a joint statement's "we" stand for: those of the
@@ -564,6 +626,12 @@ class CandidateFinder:
         words = [w for w in re.findall(r"[A-Za-z0-9]+", ent.text) if w.lower() not in HONORIFICS]
         slug = "-".join(w.lower() for w in words)
         return "~" + slug if slug else None
+
+
+def _one_entity(a: Token, b: Token) -> bool:
+    """Both tokens inside one named entity ("Quad Leaders Summit")."""
+    return bool(a.ent_type_) and any(e.start <= a.i < e.end and e.start <= b.i < e.end
+                                     for e in a.doc.ents)
 
 
 def _included(token: Token) -> list[Token]:

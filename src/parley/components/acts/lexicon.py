@@ -37,6 +37,7 @@ class Pack:
     triggers: dict = field(default_factory=dict)
     speech_verbs: set = field(default_factory=set)
     meeting_verbs: set = field(default_factory=set)
+    state_collectives: set = field(default_factory=set)
     light_verbs: set = field(default_factory=set)
     circumstance_preps: set = field(default_factory=set)
     deontic_aux: set = field(default_factory=set)
@@ -94,6 +95,7 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
     pack.triggers = {k.lower(): v for k, v in (raw.get("triggers") or {}).items()}
     pack.speech_verbs = set(raw.get("speech_verbs") or [])
     pack.meeting_verbs = set(raw.get("meeting_verbs") or [])
+    pack.state_collectives = set(raw.get("state_collectives") or [])
     pack.light_verbs = set(raw.get("light_verbs") or [])
     pack.circumstance_preps = set(raw.get("circumstance_preps") or [])
     pack.content_nouns = set(raw.get("content_nouns") or [])
