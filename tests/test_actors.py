@@ -355,3 +355,9 @@ def test_an_unknown_organisations_executives_act_for_it(nlp):
 def test_an_unknown_leader_takes_the_country_named_with_her(nlp, text):
     doc = analyse(nlp, text)
     assert actor(doc, "rosa-quintero-vidal")["country"] == "MX"
+
+
+def test_ministers_of_states_are_no_organisation_of_their_own(nlp):
+    doc = analyse(nlp, "Secretary Blinken and the Foreign Ministers of Australia, Japan, New Zealand, "
+                       "and the Republic of Korea intend to meet later this year.")
+    assert not [a for a in doc._.actors if "ministers" in a["id"]]

@@ -427,3 +427,17 @@ def test_the_two_countries_are_the_states_of_the_leaders_who_met(nlp):
     doc._.actors[0]["country"], doc._.actors[1]["country"] = "MX", "US"
     found = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "commitments"}
     assert found == {"mexico", "united-states"}
+
+
+def test_a_summit_of_hyphenated_parties_is_theirs(nlp):
+    text = "The sides discussed preparations for a planned U.S.-Russia summit."
+    doc = build(nlp, text, {})
+    met = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.prior == "meet"}
+    assert met == {"united-states", "russia"}
+
+
+def test_days_of_talks_are_held_by_the_subject(nlp):
+    text = "The Republic and the Union held four days of talks in Geneva."
+    doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
+    met = {(c.actor, c.trigger.lower_) for c in CandidateFinder(doc, load_packs()).run()}
+    assert {("republic", "talks"), ("union", "talks")} <= met

@@ -74,6 +74,7 @@ class Registry:
     agent_nouns: set[str] = field(default_factory=set)
     collective_nouns: set[str] = field(default_factory=set)
     state_bodies: set[str] = field(default_factory=set)
+    part_names: dict[str, str] | None = None   # built on first use by _part_names
     pronouns: dict[str, dict] = field(default_factory=dict)
     definite_anaphors: dict[str, dict] = field(default_factory=dict)
     state_by_code: dict[str, str] = field(default_factory=dict)
@@ -402,6 +403,9 @@ class ActorFinder:
                 continue
             if _in_caps_heading(ent) or _common_word(ent, text):
                 continue
+            if ent.label_ == "ORG" and is_agent_noun(ent.root):
+                continue   # "the Foreign Ministers of Australia, Japan ...": generic agents
+                # that speak for the states qualifying them (resolve_group), not a new actor
             name = _clean_name(ent, self.reg.honorifics)
             kind = UNKNOWN_LABELS[ent.label_]
             if ent.label_ == "PERSON" or _after_title_of(ent):
@@ -834,6 +838,27 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
         if token.lemma_.lower() in _finder(doc).reg.state_bodies:
             found += [a for a in _states_led_in(doc, span) if a not in found]
     return found
+
+
+def actors_in_compound(doc: Doc, token: Token) -> list[str]:
+    """States and organisations a hyphenated modifier joins ("U.S.-Russia summit", "EU-US
+    talks", "US–China trade war"): the tokenizer keeps it one token, so the name matcher never
+    sees the parts."""
+    parts = [p for p in re.split(r"[-\u2013]", token.text) if p]
+    if len(parts) < 2:
+        return []
+    reg = _finder(doc).reg
+    names = _part_names(reg)
+    found = [names.get(p) for p in parts]
+    return [a for a in dict.fromkeys(found) if a] if all(found) else []
+
+
+def _part_names(reg: Registry) -> dict[str, str]:
+    """Registry names and demonyms of states, organisations and groups, by exact text."""
+    if reg.part_names is None:
+        reg.part_names = {phrase: actor_id for phrase, actor_id, kind in reg.phrases
+                          if kind in ("name", "demonym") and reg.actors[actor_id]["type"] != "person"}
+    return reg.part_names
 
 
 def state_of_code(doc: Doc, code: str | None) -> str | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
-    actors_named_in, is_agent_noun, is_collective, principal_actors, resolve_group,
+    actors_in_compound, actors_named_in, is_agent_noun, is_collective, principal_actors, resolve_group,
     resolve_mention, state_of_code,
 )
 from . import attributes, syntax
@@ -138,7 +138,8 @@ class CandidateFinder:
         "preparing for a meeting with ...")? Then the noun states the act, not the verb."""
         if noun.pos_ not in ("NOUN", "PROPN") or not syntax.dominates(verb, noun):
             return False
-        head = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+        head = self._past_partitive(noun.head) if noun.dep_ == "pobj" and noun.head.dep_ == "prep" \
+            else noun.head
         if head.i != verb.i or noun.dep_ not in ("dobj", "pobj"):
             return False
         return frame["type"] == "meet" or verb.lemma_.lower() in self.pack.light_verbs
@@ -339,7 +340,7 @@ class CandidateFinder:
                 return relative
             head = trigger.head
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
-                head = head.head
+                head = self._past_partitive(head)
             if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
                 meeting_verb = head.lemma_.lower() in self.pack.meeting_verbs
                 if frame_type != "meet" and head.lemma_.lower() not in self.pack.light_verbs:
@@ -362,6 +363,17 @@ class CandidateFinder:
         """A meeting word ("The discussions follow a meeting ..."): an event, never an agent."""
         trigger = self.lexicon.trigger(token)
         return trigger is not None and trigger.type == "meet" and token.pos_ == "NOUN"
+
+    def _past_partitive(self, prep: Token) -> Token:
+        """The word a nominal trigger's preposition hangs from, past a measure of it ("held four
+        days of talks", "after two rounds of negotiations"): the verb that holds the act."""
+        head = prep.head
+        if prep.lower_ == "of" and head.lemma_.lower() in self.pack.partitive_nouns \
+                and head.dep_ in ("dobj", "pobj"):
+            head = head.head
+            if head.dep_ == "prep":
+                head = head.head
+        return head
 
     def _owners(self, noun: Token, quote: dict | None) -> list[Token]:
         """The possessor or compound of a nominal trigger that names an actor ("Putin's
@@ -432,7 +444,8 @@ class CandidateFinder:
             for child in trigger.children:
                 if child.dep_ in ("compound", "amod", "nmod"):
                     for actor in actors_named_in(self.doc, child.left_edge.idx,
-                                                 child.idx + len(child)):
+                                                 child.idx + len(child)) \
+                            or actors_in_compound(self.doc, child):
                         if actor not in taken:
                             taken.add(actor)
                             out.append((actor, child, "participant", 0.7))
