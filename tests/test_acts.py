@@ -441,3 +441,10 @@ def test_days_of_talks_are_held_by_the_subject(nlp):
     doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
     met = {(c.actor, c.trigger.lower_) for c in CandidateFinder(doc, load_packs()).run()}
     assert {("republic", "talks"), ("union", "talks")} <= met
+
+
+def test_a_visit_by_someone_inside_another_act_is_their_meeting(nlp):
+    text = "The President welcomed the upcoming visit by Foreign Minister Ann Reed."
+    doc = build(nlp, text, {"joe-biden": ["The President"], "ann-reed": ["Ann Reed"]})
+    found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
+    assert ("ann-reed", "meet", "by") in found

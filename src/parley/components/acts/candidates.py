@@ -114,7 +114,8 @@ class CandidateFinder:
             rank = SOURCE_RANK[frame["source"]]
             own_agent = (token.dep_ == "acl" and any(c.dep_ == "agent" for c in token.children)
                          or token.pos_ == "NOUN" and bool(self._relative_agents(token, frame["type"]))
-                         or token.pos_ == "NOUN" and any(o.pos_ != "PRON" for o in self._owners(token, None)))
+                         or token.pos_ == "NOUN" and any(o.pos_ != "PRON" for o in self._owners(token, None))
+                         or token.pos_ == "NOUN" and bool(self._by_agents(token, None)))
             # ("a deal demanded by Putin", "the proposal that Trump put on the table", "rejected
             # another US demand", "U.S. proposals have floated ...": a phrase with its own named
             # agent is that agent's act, inside another act or not)
@@ -331,9 +332,8 @@ class CandidateFinder:
                 voiced = [(s, "light") for s in self._light_subjects(trigger)
                           if s.i not in {o.i for o in owners}]
                 return [(o, "possessor") for o in owners] + voiced
-            by = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
-                  for g in c.children if g.dep_ == "pobj"]
-            if by and any(self._resolve_token(g, quote) for g in by):
+            by = self._by_agents(trigger, quote)
+            if by:
                 return [(g, "by") for g in by] + [(c, "by") for g in by for c in g.conjuncts]
             relative = self._relative_agents(trigger, frame_type)
             if relative:
@@ -382,6 +382,13 @@ class CandidateFinder:
         return [c for c in noun.children if c.dep_ in ("poss", "nmod", "compound")
                 and c.pos_ in ("PROPN", "NOUN", "PRON") and not _one_entity(c, noun)
                 and self._resolve_all(c, quote)]
+
+    def _by_agents(self, noun: Token, quote: dict | None) -> list[Token]:
+        """The "by"/"from" objects of a nominal trigger when one names an actor ("a demand by
+        Moscow", "the upcoming visit by Iraq's foreign minister")."""
+        by = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+              for g in c.children if g.dep_ == "pobj"]
+        return by if any(self._resolve_token(g, quote) for g in by) else []
 
     def _light_subjects(self, noun: Token) -> list[Token]:
         """The subjects of the light verb a nominal trigger is the object of ("reiterated ...
