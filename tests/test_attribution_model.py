@@ -184,3 +184,17 @@ def test_an_act_trigger_needs_its_particle_to_be_an_act(nlp):
     doc = nlp("The senator called for a new tariff plan.")
     assert not any(c.cue.text == "called" and c.shape == "prep_pobj"
                    for c in attribution_model.candidates(doc, quotes._subject))
+
+
+def test_the_threshold_rule_follows_the_rules_alone_when_the_gold_is_harder():
+    """With the fourteen-article gold the rules alone score under 0.95 with three scare quotes;
+    an absolute bar switched the layer off at every threshold."""
+    from parley.evaluation.polnear_model import allowed_thresholds
+
+    row = lambda t, f1, gold, scare=3, bad=(): {"threshold": t, "f1": f1, "gold_f1": gold,
+                                                "gold_scare": scare, "not_quotes_quoted": list(bad)}
+    table = [row(0.2, 0.63, 0.86, bad=["The delegation will criticize ..."]), row(0.3, 0.62, 0.86),
+             row(0.4, 0.61, 0.84), row(0.5, 0.60, 0.86, scare=4), row(1.01, 0.58, 0.85)]
+    assert [r["threshold"] for r in allowed_thresholds(table)] == [0.3, 1.01]
+    one_article = [row(0.3, 0.62, 0.97, scare=0), row(0.2, 0.63, 0.94, scare=0), row(1.01, 0.58, 1.0, scare=0)]
+    assert [r["threshold"] for r in allowed_thresholds(one_article)] == [0.3, 1.01]

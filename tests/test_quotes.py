@@ -1144,3 +1144,108 @@ def test_a_title_in_quotation_marks_is_a_term_and_the_report_is_the_quote(nlp):
     quote = only(quotes)
     assert quote["kind"] == "indirect"
     assert seg_texts(doc, quote)[0].startswith("he had withdrawn an invitation")
+
+
+# --- PolNeAR dev error pass (issue 4, 2026-12-07, evening) ---------------------------------------
+
+
+def test_a_dash_credit_after_a_no_break_space_names_each_speaker(nlp):
+    text = ("\u201cWe will not stand for this kind of talk.\u201d\u00a0\u2015 Jorge Falcon\n"
+            "\u201cMaybe we can build a wall around him instead.\u201d\u00a0\u2015 Steve Quinlan\n")
+    doc, quotes = quotes_of(nlp, text)
+    assert [(mention(doc, q), seg_texts(doc, q)) for q in quotes] == [
+        ("Jorge Falcon", ["We will not stand for this kind of talk."]),
+        ("Steve Quinlan", ["Maybe we can build a wall around him instead."])]
+
+
+def test_a_closing_mark_that_opens_a_line_opens_a_quotation(nlp):
+    text = "\u201dMr. Trump embodies the lasting legacy of racism in this country.\u201d \u2015 Sonya Herridge\n"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "Sonya Herridge"
+    assert seg_texts(doc, quote) == ["Mr. Trump embodies the lasting legacy of racism in this country."]
+
+
+def test_the_person_urged_starts_the_report(nlp):
+    doc, quotes = quotes_of(nlp, "Graham urged Republicans to join the ranks of climate change believers.")
+    assert seg_texts(doc, only(quotes)) == ["Republicans to join the ranks of climate change believers"]
+
+
+def test_a_title_in_a_fronted_phrase_is_no_report(nlp):
+    text = ("On this weekend's broadcast of \u201cFox News Sunday,\u201d Governor Mike Pence said the "
+            "tweet was only a joke about the debate.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["the tweet was only a joke about the debate"]
+    assert mention(doc, quote) == "Governor Mike Pence"
+
+
+def test_a_partial_quotes_clause_takes_the_clause_coordinated_on_its_cue(nlp):
+    text = ("He's claiming that voting fraud is \u201ca big, big problem in this country\u201d but nobody "
+            "has the guts to talk about it.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes, "partial")
+    assert doc.text[slice(*quote["clause"])].endswith("nobody has the guts to talk about it")
+
+
+def test_quoted_pieces_under_one_cue_are_one_partial_quote(nlp):
+    text = "Mosko wrote in an email that Oz is \u201csmart as hell,\u201d but \u201cfull of nonsense.\u201d"
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial"
+    assert seg_texts(doc, quote) == ["smart as hell,", "full of nonsense."]
+    assert doc.text[slice(*quote["clause"])].startswith("Oz is")
+
+
+def test_a_participle_cue_between_two_quotations_starts_a_second_quote(nlp):
+    text = ("\u201cWe certainly can't afford to do this anymore,\u201d Trump said, adding later, "
+            "\u201cNATO is costing us a fortune.\u201d")
+    doc, quotes = quotes_of(nlp, text)
+    assert [seg_texts(doc, q) for q in quotes] == [
+        ["We certainly can't afford to do this anymore,"], ["NATO is costing us a fortune."]]
+    assert [mention(doc, q) for q in quotes] == ["Trump", "Trump"]
+
+
+def test_a_poll_label_in_a_headline_reports_the_finding(nlp):
+    doc, quotes = quotes_of(nlp, "Poll: Clinton and Trump in dead heat heading into first debate\n\n"
+                                 "The race is tied.")
+    quote = only(quotes)
+    assert mention(doc, quote) == "Poll"
+    assert seg_texts(doc, quote) == ["Clinton and Trump in dead heat heading into first debate"]
+
+
+def test_a_subject_the_parser_hung_on_the_verb_as_a_number_speaks(nlp):
+    doc, quotes = quotes_of(nlp, "About 4 in 10 say they want the next president to have more "
+                                 "liberal policies.")
+    assert mention(doc, only(quotes)) == "About 4 in 10"
+
+
+def test_a_participle_under_a_coordinated_preposition_speaks_for_the_verbs_subject(nlp):
+    text = ("He appeared at a Senate hearing in 2014 for his role in promoting diet pills and for "
+            "saying that green coffee extract was a miracle cure.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["green coffee extract was a miracle cure"]
+    assert mention(doc, quote) == "He"
+
+
+def test_a_learned_passive_cue_quotes_its_subject_with_the_infinitive(nlp):
+    from parley.components import attribution_model, quotes as quotes_module
+
+    doc = nlp("The mayor's veto is expected to come before the deadline at midnight Friday.")
+    candidate = next(c for c in attribution_model.candidates(doc, quotes_module._subject)
+                     if c.cue.lower_ == "expected" and c.shape == "xcomp")
+    start, end = quotes_module._raised_subject(candidate)
+    assert doc.text[start:end] == "The mayor's veto"
+
+
+def test_a_learned_infinitive_starts_at_the_person_addressed(nlp):
+    from parley.components import attribution_model, quotes as quotes_module
+
+    doc = nlp("Clinton has encouraged European nations to bolster their defense spending.")
+    candidate = next(c for c in attribution_model.candidates(doc, quotes_module._subject)
+                     if c.cue.lower_ == "encouraged" and c.shape == "xcomp")
+    start = quotes_module._addressee_start(candidate.cue, candidate.content.root,
+                                           candidate.content.start_char)
+    assert doc.text[start:candidate.content.end_char] == (
+        "European nations to bolster their defense spending")

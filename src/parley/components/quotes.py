@@ -65,6 +65,7 @@ def lexicon() -> dict:
         "document_nouns": frozenset(data["document_nouns"]),
         "role_nouns": frozenset(data["role_nouns"]),
         "marks": {opener: tuple(closers) for opener, closers in marks.items()},
+        "line_openers": dict(data["line_openers"]),
         "mark_re": re.compile("[" + re.escape("".join(sorted(
             set(marks) | {c for cs in marks.values() for c in cs}))) + "]"),
         "min_uncued_words": int(data["min_uncued_words"]),
@@ -122,6 +123,14 @@ def _is_opening(text: str, i: int, mark: str) -> bool:
     return True
 
 
+def _opens_line(line: str, i: int, mark: str, lex: dict) -> bool:
+    """A closing mark typed where an opening one belongs: first on its line, right before a word
+    (`”Mr. Trump embodies ...” ― Sonya Herridge`, web copy). Nothing is open before it on the
+    line, so it can close nothing; read as the opener `line_openers` in quotes.yaml names."""
+    return (mark in lex["line_openers"] and not line[:i].strip()
+            and line[i + 1:i + 2].isalnum())
+
+
 def _is_closing(text: str, i: int, mark: str) -> bool:
     """Whether the mark at `text[i]` can close an open quotation (not an apostrophe in a word)."""
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -134,7 +143,9 @@ def _is_closing(text: str, i: int, mark: str) -> bool:
 SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bRep)(?<!\bSen)"
                           r"(?<!\bGov)(?<!\bSt)(?<!\bGen)(?<!\bJr)\.(?=\s|$)")
 # `"..." ― Maria Lopez`, or the name alone on the next line (`"..."` ¶ `- Sanders.`)
-DASH_CREDIT = re.compile(r"(?:[ \t]*\n+)?[ \t]*[\u2015\u2014\u2013-][ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,5})[ \t.]*(?=\n|$)")
+# Spaces there may be no-break spaces (`.”\xa0― Jorge Falcon`, web copy): `[^\S\n]`, not `[ \t]`.
+DASH_CREDIT = re.compile(r"(?:[^\S\n]*\n+)?[^\S\n]*[\u2015\u2014\u2013-][^\S\n]*"
+                         r"((?:[A-Z][\w.'\u2019-]*[^\S\n]?){1,5})(?:[^\S\n]|\.)*(?=\n|$)")
 COLON_CREDIT = re.compile(r"^[ \t\"\u201c]*((?:[A-Z][\w.'\u2019-]*[ \t]?){1,4}):[ \t]+(\S[^\n]*)$",
                           re.MULTILINE)
 DOUBLE_APOSTROPHE = re.compile(r"''")
@@ -176,6 +187,8 @@ def quoted_spans(text: str) -> list[list[tuple[int, int, bool]]]:
                 depth += 1  # a nested quotation whose closer could be taken for the outer one's
             elif opener is None and mark in marks and _is_opening(paragraph, i, mark):
                 opener, open_at, depth = mark, i, 0
+            elif opener is None and _opens_line(paragraph, i, mark, lex):
+                opener, open_at, depth = lex["line_openers"][mark], i, 0
         if opener is not None:
             spans.append((open_at + 1, len(paragraph.rstrip()), False))
         first_nonspace = len(paragraph) - len(paragraph.lstrip())
@@ -315,7 +328,7 @@ def _subject(verb: Token) -> Token | None:
                     and not (child.lower_ == "it" and not _referential_it(child, verb))
                     and not (child.is_punct and child.text != "%")):  # markdown `**` misparsed
                 return child
-        agent = _agent(verb)
+        agent = _agent(verb) or _orphan_subject(verb)
         if agent is not None:
             return agent
         if (verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ in {"dobj", "dative"}
@@ -339,13 +352,37 @@ def _subject(verb: Token) -> Token | None:
                 verb = verb.head  # `X said it was early but added, “...”`: the parser joined
                 # `added` to the reported clause; it shares the reporting verb's subject
             verb = verb.head
-        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # `began by saying`
-            verb = verb.head.head
+        elif verb.dep_ == "pcomp" and verb.head.pos_ == "ADP":  # `began by saying`
+            verb = _verb_above(verb.head)
         elif verb.dep_ == "dep" and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i < verb.i:
             verb = verb.head  # `Clinton paused, then revealed ...`: an unlabelled coordination
         else:
             break
     return None
+
+
+def _orphan_subject(verb: Token) -> Token | None:
+    """`About 4 in 10 say they want ...`: the parser hung the subject on the reporting verb as a
+    modifier (a number, a noun phrase) and gave it no subject. The nominal right before the verb
+    is the speaker; a time (`last week said`) never is. Only for a verb reporting a clause."""
+    if not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        return None
+    left = [c for c in verb.lefts if c.dep_ in ORPHAN_DEPS and c.pos_ in NOMINAL_POS | {"NUM"}
+            and c.ent_type_ not in TIME_ENTITY_TYPES]
+    return left[-1] if left else None
+
+
+def _verb_above(word: Token) -> Token:
+    """The verb a preposition's phrase hangs from, through a coordination or an adverb on the
+    way (`appeared at a hearing ... and for saying that ...`, `refuses to discuss X, aside from
+    saying ...`), so that a participle under the preposition finds that verb's subject."""
+    for _ in range(3):
+        if word.head.i == word.i:
+            break
+        word = word.head
+        if word.pos_ in {"VERB", "AUX"}:
+            break
+    return word
 
 
 def _after_comma(word: Token) -> bool:
@@ -816,6 +853,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                     segments += [list(_content_end(doc_text(doc), s, e)) for s, e, _ in nxt]
                     words += sum(len(doc_text(doc)[s:e].split()) for s, e, _ in nxt)
                     consumed.add(index + 1)
+                elif _in_circumstance(governed, cue):
+                    continue  # `On “Fox News Sunday,” Pence said ...`: a title, not words said
                 elif _sentence_prefix(doc, open_at):
                     # `the group is less likely to be “overrun,” Hoover said`: the quoted words
                     # end a clause that began before the mark; that clause is what was reported
@@ -836,8 +875,8 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             if governed and _sentence_prefix(doc, open_at):
                 cue, below = governed
                 kind = "partial"
-                if below is not None and below.dep_ in {"ccomp", "xcomp", "dobj", "advcl"}:
-                    clause = _clause_span(doc, below)
+                clause = _partial_clause(doc, cue, below, lex)
+                if clause is not None and below.dep_ != "conj":
                     said = _said_before_adjunct(doc, below, open_at)
                     if said is not None:
                         # `insisted it would not bow to demands ..., calling the issue a "red
@@ -880,8 +919,29 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
                 # `warned that while “A,” the plan “B.”`: two quoted pieces of one reported clause
                 previous["segments"] += record["segments"]
                 continue
+        if _same_report(quotes[-1] if quotes else None, record):
+            _join_pieces(quotes[-1], record)
+            continue
         quotes.append(record)
     return quotes, all_spans
+
+
+def _same_report(previous: dict | None, record: dict) -> bool:
+    """Is `record` a later quoted piece of the partial quote before it, under the same cue word
+    (`wrote in an email that Oz is “smart as hell,” but “full of s---.”`, `went on about “how the
+    system is rigged,” and “wounded American families”`)? The parse may give each piece its own
+    clause, but one cue reports them together: PolNeAR has one attribution, its content running
+    through the last piece."""
+    return bool(previous and previous["kind"] == "partial" and record["kind"] == "partial"
+                and previous["cue"] and previous["cue"] == record["cue"]
+                and previous["segments"][-1][1] <= record["segments"][0][0])
+
+
+def _join_pieces(previous: dict, record: dict) -> None:
+    """Add `record`'s quoted pieces to `previous` and stretch its reported clause over them."""
+    previous["segments"] += record["segments"]
+    if previous.get("clause"):
+        previous["clause"][1] = max(previous["clause"][1], record["segments"][-1][1])
 
 
 def _another_credit(doc: Doc, start: int, end: int, cue: Token) -> bool:
@@ -890,7 +950,15 @@ def _another_credit(doc: Doc, start: int, end: int, cue: Token) -> bool:
     span = _tokens_between(doc, start, end)
     return span is not None and any(
         token.i != cue.i and token.pos_ in {"VERB", "AUX"}
-        and any(child.dep_ in SUBJECT_DEPS for child in token.children) for token in span)
+        and (any(child.dep_ in SUBJECT_DEPS for child in token.children)
+             or _second_cue(token, cue)) for token in span)
+
+
+def _second_cue(token: Token, cue: Token) -> bool:
+    """`“A,” Trump said, adding later, “B.”`: a speech verb of its own after the credit
+    introduces the second quotation, a second attribution with the same speaker (PolNeAR
+    annotates two), not the second half of a split quote."""
+    return token.i > cue.i and token.tag_ == "VBG" and _is_cue_verb(token)
 
 
 def _credit_subject(doc: Doc, close_at: int, cue: Token) -> Token | None:
@@ -913,6 +981,14 @@ def _reported_before(governed: tuple[Token, Token | None] | None, open_at: int,
     report it, where the cue found after the closing mark stands in the next sentence?"""
     return (governed is not None and governed[0].idx < open_at
             and cue_after.sent.start != governed[0].sent.start)
+
+
+def _in_circumstance(governed: tuple[Token, Token | None] | None, cue: Token) -> bool:
+    """Are the quoted words inside a phrase fronted before their credit verb that only sets the
+    scene (`In an interview on CBS's "Face the Nation," Ryan said ...`, `On “Fox News Sunday,”
+    Pence said ...`)? Such quoted words are a title; what was said follows the verb."""
+    return (governed is not None and governed[0].i == cue.i and governed[1] is not None
+            and governed[1].dep_ in {"prep", "npadvmod"} and governed[1].i < cue.i)
 
 
 def _asked_before(governed: tuple[Token, Token | None] | None, open_at: int) -> Token | None:
@@ -1139,6 +1215,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
             start, end = _clause_span(doc, clause)
             if len(doc_text(doc)[start:end].split()) < 3:
                 return None
+            start = _addressee_start(verb, clause, start)
             return _quote("indirect", [[start, end]], _cue_record(doc, verb),
                           speaker_record(doc, _subject(verb)), 0.6)
     if (clause is None and lemma not in lex["cue_verbs"]
@@ -1154,14 +1231,54 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
     if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
         return None
     start, end = _clause_span(doc, clause)
-    for second in verb.children:  # `predicted that A, but that B`: B is reported too
-        if second.dep_ == "conj" and second.i > clause.i and (
-                second.left_edge.lower_ == "that" or _reported_conjunct(second, lex)):
-            end = max(end, _clause_span(doc, second)[1])
+    end = _conjuncts_end(doc, verb, clause, end, lex)
     if len(doc_text(doc)[start:end].split()) < 3:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
+
+
+def _addressee_start(verb: Token, clause: Token, start: int) -> int:
+    """`urged Republicans to join ...`, `told his subordinates never to speak ...`: the person
+    urged is the subject of the infinitive, so the report starts at that object (PolNeAR's
+    Content does), not at `to`."""
+    for child in verb.children:
+        if not verb.i < child.i < clause.i:
+            continue
+        if child.dep_ in {"prep", "prt"}:  # `called on fellow Republicans to unendorse ...`
+            child = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child is not None and child.dep_ in {"dobj", "dative", "pobj"}:
+            return child.left_edge.idx
+    return start
+
+
+def _conjuncts_end(doc: Doc, verb: Token, clause: Token, end: int, lex: dict) -> int:
+    """Where the report under `verb` ends, counting the clauses the parser coordinated on the
+    cue verb after it (`predicted that A, but that B`: B is reported too)."""
+    for second in verb.children:
+        if second.dep_ == "conj" and second.i > clause.i and (
+                second.left_edge.lower_ == "that" or _reported_conjunct(second, lex)):
+            end = max(end, _clause_span(doc, second)[1])
+    return end
+
+
+def _partial_clause(doc: Doc, cue: Token, below: Token | None, lex: dict) -> tuple[int, int] | None:
+    """The reported clause around a partial quote: the cue's complement on the path to the
+    quoted words, with the clauses coordinated on the cue that go on with the report, as for
+    indirect speech (`He's claiming that fraud is “a big problem” but “nobody has the guts to
+    talk about it”`: one clause, both quoted pieces in it)."""
+    if below is None:
+        return None
+    if below.dep_ == "conj" and _reported_conjunct(below, lex):
+        below = next((c for c in cue.children if c.dep_ == "ccomp" and c.i < below.i), None)
+        if below is None:
+            return None
+    elif below.dep_ not in {"ccomp", "xcomp", "dobj", "advcl"}:
+        return None
+    start, end = _clause_span(doc, below)
+    if below.dep_ == "ccomp":
+        end = _conjuncts_end(doc, cue, below, end, lex)
+    return start, end
 
 
 def _reported_conjunct(second: Token, lex: dict) -> bool:
@@ -1176,6 +1293,9 @@ def _reported_conjunct(second: Token, lex: dict) -> bool:
     return second.pos_ in {"VERB", "AUX"} and any(
         c.dep_ in SUBJECT_DEPS and c.i < second.i for c in second.children)
 
+
+# How the parser attaches a subject it failed to recognise (`About 4 in 10 say`: nummod).
+ORPHAN_DEPS = {"nummod", "npadvmod", "nmod", "dep"}
 
 # Prepositions that start a verb's circumstance (time, place, occasion) after its object.
 ADJUNCT_PREPS = {"at", "after", "during", "following", "amid"}
@@ -1424,10 +1544,8 @@ def colon_credits(doc: Doc) -> list[dict]:
         if name.upper() in lex["colon_label_stopwords"] or len(match.group(2).split()) < 3:
             continue
         span = doc.char_span(name_start, name_end, alignment_mode="expand")
-        if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES
-                                   or t.is_upper or t.is_punct or t.lower_ in _proper_words(doc)
-                                   for t in span):
-            continue  # (`Sanders: ...` in a headline is tagged NOUN; `Bernie Sanders` later is not)
+        if span is None or not (_names_label(doc, span) or _poll_label(span, lex)):
+            continue
         start, end = _content_end(doc_text(doc), *match.span(2))
         end = end - 1 if doc_text(doc)[end - 1] in "\"\u201d" else end
         kind = "direct" if name.isupper() else "indirect"
@@ -1435,6 +1553,19 @@ def colon_credits(doc: Doc) -> list[dict]:
         found.append(_quote(kind, [[start, end]], {"text": ":", "span": [colon, colon + 1]},
                             speaker_record(doc, span.root), 0.6))
     return found
+
+
+def _names_label(doc: Doc, span: Span) -> bool:
+    """A colon label made of a name (`Sanders: ...` in a headline is tagged NOUN; `Bernie
+    Sanders` later in the text is not, so the text's own proper words count)."""
+    return all(t.pos_ == "PROPN" or t.ent_type_ in NAMED_ENTITY_TYPES or t.is_upper
+               or t.is_punct or t.lower_ in _proper_words(doc) for t in span)
+
+
+def _poll_label(span: Span, lex: dict) -> bool:
+    """`Poll: Clinton and Trump in dead heat ...`: a headline's one-word label that is a poll
+    (`poll_nouns` in quotes.yaml) reports what the poll found."""
+    return len(span) == 1 and span[0].lemma_.lower() in lex["poll_nouns"]
 
 
 def learned_quotes(doc: Doc, taken: list[tuple[int, int]]) -> list[dict]:
@@ -1446,12 +1577,30 @@ def learned_quotes(doc: Doc, taken: list[tuple[int, int]]) -> list[dict]:
         through = (candidate.preposition.idx + len(candidate.preposition)
                    if candidate.preposition is not None and candidate.preposition.i > candidate.cue.i
                    else None)
-        quote = _quote("indirect", [list(attribution_model.content_span(candidate))],
-                       _cue_record(doc, candidate.cue, through),
+        segments = [list(attribution_model.content_span(candidate))]
+        if candidate.shape == "xcomp":  # `has encouraged European nations to bolster ...`
+            segments[0][0] = _addressee_start(candidate.cue, candidate.content.root, segments[0][0])
+        raised = _raised_subject(candidate)
+        if raised is not None:
+            segments.insert(0, list(raised))
+        quote = _quote("indirect", segments, _cue_record(doc, candidate.cue, through),
                        speaker_record(doc, candidate.source), round(p, 3))
         quote["learned"] = True
         found.append(quote)
     return found
+
+
+def _raised_subject(candidate) -> tuple[int, int] | None:
+    """`Obama's veto is expected to come before midnight`: with a passive cue and no agent, what
+    is expected is the subject doing the infinitive, so the subject is a first content segment
+    (PolNeAR's Content is both pieces; nobody named expects it)."""
+    cue = candidate.cue
+    if candidate.shape != "xcomp" or candidate.source is not None:
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass" and c.i < cue.i), None)
+    if subject is None:
+        return None
+    return _strip_span(cue.doc, subject.left_edge.i, subject.right_edge.i + 1)
 
 
 def _taken_spans(quotes: list[dict]) -> list[tuple[int, int]]:

@@ -11,8 +11,9 @@
    features, a library would add a dependency for thirty lines).
 4. Choose the threshold by cross-validation on train: the headline F1 of rules + learned layer on
    each held-out fold, for a grid of thresholds, keeping only thresholds at which the contract
-   gold (`../shared/gold/dev`) keeps quote F1 >= 0.95 and no scare quote, and the sentences
-   written as `not_quotes` in data/quotes.yaml get no quote. PolNeAR attributes
+   gold (`../shared/gold/dev`) keeps quote F1 >= 0.95 (or the rules alone's, where that is lower)
+   and no more scare quotes than the rules alone, and the sentences written as `not_quotes` in
+   data/quotes.yaml get no quote (`allowed_thresholds`). PolNeAR attributes
    more than the contract calls a quote (`Putin has demanded full control of Donbas` is an act
    there, not a quote), so the gold bounds how far the layer may go. Dev is never read.
 
@@ -151,6 +152,19 @@ def cross_validate(docs, documents, rows, folds: int) -> list[dict]:
     return [{"threshold": t, **polnear._prf(*totals[t])} for t in THRESHOLDS]
 
 
+def allowed_thresholds(table: list[dict]) -> list[dict]:
+    """The rows whose threshold keeps the contract gold: quote F1 at least `GOLD_F1`, or the
+    rules alone's F1 where that is lower, no more scare quotes than the rules alone, and no
+    `not_quotes` sentence quoted. (With the gold at one article the rules scored 1.0 with no
+    scare quote and the bar was 0.95; the fourteen-article gold scores the rules themselves
+    under 0.95 with three scare quotes as `evaluate_gold` counts them, and an absolute bar then
+    switched the layer off at every threshold.) The last row of `table` is the rules alone."""
+    rules = table[-1]
+    bar = min(GOLD_F1, rules["gold_f1"])
+    return [r for r in table if r["gold_f1"] >= bar and r["gold_scare"] <= rules["gold_scare"]
+            and not r["not_quotes_quoted"]]
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=4)
@@ -180,8 +194,7 @@ def main(argv=None) -> None:
         row["gold_f1"] = gold["end_to_end"]["f1"]
         row["gold_scare"] = gold["scare_quotes_predicted"]
         print(json.dumps(row), flush=True)
-    allowed = [r for r in table if r["gold_f1"] >= GOLD_F1 and r["gold_scare"] == 0
-               and not r["not_quotes_quoted"]] or table[-1:]
+    allowed = allowed_thresholds(table) or table[-1:]
     best = max(allowed, key=lambda r: r["f1"])
     write_model(args.out, weights, best["threshold"],
                 f"{len(rows)} candidates; threshold chosen by {args.folds}-fold CV on train: "
