@@ -448,3 +448,12 @@ def test_a_visit_by_someone_inside_another_act_is_their_meeting(nlp):
     doc = build(nlp, text, {"joe-biden": ["The President"], "ann-reed": ["Ann Reed"]})
     found = {(c.actor, c.prior, c.via) for c in CandidateFinder(doc, load_packs()).run()}
     assert ("ann-reed", "meet", "by") in found
+
+
+@pytest.mark.parametrize("text, kind", [("Boyko said he was fully happy with the deal.", "support"),
+                                        ("Boyko is not satisfied with the proposal.", "oppose")])
+def test_satisfaction_with_something_is_a_stance_on_it(nlp, text, kind):
+    doc = build(nlp, text, {"yury-boyko": ["Boyko"]})
+    found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()
+             if c.trigger.pos_ == "ADJ"}
+    assert found == {("yury-boyko", kind)}
