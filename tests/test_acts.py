@@ -457,3 +457,18 @@ def test_satisfaction_with_something_is_a_stance_on_it(nlp, text, kind):
     found = {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()
              if c.trigger.pos_ == "ADJ"}
     assert found == {("yury-boyko", kind)}
+
+
+def test_the_person_asked_to_act_is_its_agent_not_the_asker(nlp):
+    text = "Trump said he would ask Putin to agree to a trilateral summit."
+    doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})
+    agreed = [(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run()
+              if c.trigger.lower_ == "agree"]
+    assert agreed == [("vladimir-putin", "object_control")]
+
+
+@pytest.mark.parametrize("text", ["Ukraine's allies met in Ramstein on Friday.",
+                                  "The allies of Ukraine met in Ramstein on Friday."])
+def test_a_partys_allies_are_not_that_party(nlp, text):
+    doc = build(nlp, text, {"ukraine": ["Ukraine"], "russia": ["Russia"]})
+    assert "ukraine" not in {c.actor for c in CandidateFinder(doc, load_packs()).run()}

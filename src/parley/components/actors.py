@@ -74,6 +74,7 @@ class Registry:
     agent_nouns: set[str] = field(default_factory=set)
     collective_nouns: set[str] = field(default_factory=set)
     state_bodies: set[str] = field(default_factory=set)
+    relational_nouns: set[str] = field(default_factory=set)
     part_names: dict[str, str] | None = None   # built on first use by _part_names
     pronouns: dict[str, dict] = field(default_factory=dict)
     definite_anaphors: dict[str, dict] = field(default_factory=dict)
@@ -175,6 +176,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.agent_nouns |= set(spec.get("agent_nouns") or ())
     reg.collective_nouns |= set(spec.get("collective_nouns") or ())
     reg.state_bodies |= set(spec.get("state_bodies") or ())
+    reg.relational_nouns |= set(spec.get("relational_nouns") or ())
     reg.pronouns.update(spec.get("pronouns") or {})
     reg.definite_anaphors.update(spec.get("definite_anaphors") or {})
 
@@ -938,9 +940,18 @@ def is_collective(token: Token) -> bool:
 
 
 def _owns(doc: Doc, start: int, end: int, head: Token) -> bool:
-    """The mention is the possessor of the head: "Zelenskyy's office", "the Kremlin's press service"."""
+    """The mention is the possessor of the head: "Zelenskyy's office", "the Kremlin's press
+    service" (not of a relation noun: "Ukraine's allies" are others)."""
     root = _span_root(doc, start, end)
-    return root.dep_ == "poss" and root.head.i == head.i
+    return root.dep_ == "poss" and root.head.i == head.i and not is_relational(head)
+
+
+def is_relational(token: Token) -> bool:
+    """"allies of Kyiv", "Ukraine's partners", "Moscow's critics": a relation noun tied to the
+    party it relates to, which names others than that party."""
+    return token.lemma_.lower() in _finder(token.doc).reg.relational_nouns and any(
+        c.dep_ in ("poss", "compound") or c.dep_ == "prep" and c.lower_ == "of"
+        for c in token.children)
 
 
 def _sub_matches(finder: ActorFinder, span: Span) -> list[tuple[Span, str, str]]:

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
-    actors_in_compound, actors_named_in, is_agent_noun, is_collective, principal_actors, resolve_group,
-    resolve_mention, state_of_code,
+    actors_in_compound, actors_named_in, is_agent_noun, is_collective, is_relational,
+    principal_actors, resolve_group, resolve_mention, state_of_code,
 )
 from . import attributes, syntax
 from .lexicon import Lexicon, Pack
@@ -348,7 +348,11 @@ class CandidateFinder:
                 return [(s, "meeting_verb" if meeting_verb else "light")
                         for s in syntax.subjects(head) if not self._is_meeting(s)]
             return []
-        for token in chain:
+        for below, token in zip([None] + chain, chain):
+            told = [c for c in token.children if c.dep_ == "dobj"]
+            if below is not None and below.dep_ == "xcomp" and told \
+                    and token.lemma_.lower() in self.pack.object_control:
+                return [(t, "object_control") for t in told]   # "asked Putin to agree": Putin
             found = syntax.subjects(token, passive=token.i != trigger.i)
             if found:
                 return [(s, "subject") for s in found]
@@ -566,6 +570,8 @@ class CandidateFinder:
             if group:
                 return group, set()
             if is_collective(token):
+                if is_relational(token):
+                    return [], set()   # "Western allies of Kyiv", "Ukraine's partners": others
                 parties = self._context_parties()
                 if token.lemma_.lower() in self.pack.state_collectives:
                     parties = self._as_states(parties)   # "the two countries": the states
