@@ -472,3 +472,20 @@ def test_the_person_asked_to_act_is_its_agent_not_the_asker(nlp):
 def test_a_partys_allies_are_not_that_party(nlp, text):
     doc = build(nlp, text, {"ukraine": ["Ukraine"], "russia": ["Russia"]})
     assert "ukraine" not in {c.actor for c in CandidateFinder(doc, load_packs()).run()}
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("The Republic appeared willing to form a coalition government.", "willing"),
+    ("The Republic and the Union remain steadfast in support of the treaty.", "support"),
+    ("The Republic will participate in a summit with the Union.", "summit")])
+def test_linking_and_taking_part_verbs_carry_the_act_to_their_subject(nlp, text, trigger):
+    doc = build(nlp, text, {"republic": ["The Republic"], "union": ["the Union"]})
+    found = {c.actor for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == trigger}
+    assert "republic" in found
+
+
+def test_a_spokesman_for_a_person_speaks_for_that_person(nlp):
+    from parley.components.actors import resolve_group
+    text = "A spokesman for Mr Reed warned that the changes would go ahead."
+    doc = build(nlp, text, {"ann-reed": ["Reed"]})
+    assert resolve_group(doc, next(t for t in doc if t.lower_ == "spokesman")) == ["ann-reed"]

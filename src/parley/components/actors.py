@@ -839,7 +839,17 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
         found += [a for a in _organisations_in(doc, span) if a not in found]
         if token.lemma_.lower() in _finder(doc).reg.state_bodies:
             found += [a for a in _states_led_in(doc, span) if a not in found]
+    if not found:   # "a spokesman for Mr Prescott", "Putin's aides": the person they speak for
+        for qualifier in qualifiers:
+            found += [a for a in _people_in(doc, qualifier) if a not in found]
     return found
+
+
+def _people_in(doc: Doc, qualifier: Token) -> list[str]:
+    """People the article names in a qualifier's own words (not a place or a title)."""
+    start, end = qualifier.left_edge.idx, qualifier.idx + len(qualifier)
+    return [a["id"] for a in doc._.actors or () if a.get("type") == "person"
+            and any(start <= m[0] and m[1] <= end for m in a["mentions"])]
 
 
 def actors_in_compound(doc: Doc, token: Token) -> list[str]:

@@ -341,6 +341,8 @@ class CandidateFinder:
             head = trigger.head
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
                 head = self._past_partitive(head)
+                if head.pos_ == "ADJ" and head.dep_ in ("acomp", "oprd"):
+                    head = head.head   # "remain steadfast in support of"
             if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
                 meeting_verb = head.lemma_.lower() in self.pack.meeting_verbs
                 if frame_type != "meet" and head.lemma_.lower() not in self.pack.light_verbs:

@@ -9,7 +9,7 @@ from ..places import in_dateline
 
 NEGATORS = {"not", "n't", "never", "no"}
 CLAUSE_BOUNDARIES = {"ccomp", "csubj", "advcl", "relcl", "acl", "parataxis", "pcomp", "ROOT"}
-CHAIN_DEPS = {"xcomp", "acomp", "auxpass", "aux"}
+CHAIN_DEPS = {"xcomp", "acomp", "oprd", "auxpass", "aux"}   # oprd: "appeared willing to"
 
 
 def word_matches(word: str, token: Token) -> bool:
