@@ -687,3 +687,76 @@ def test_both_ends_of_a_range_of_years(times_nlp):
     text = "The EU is gearing up for talks on its budget for the period 2007-2013."
     assert value_of(times_nlp, text, "2007")["value"] == "2007"
     assert value_of(times_nlp, text, "2013")["value"] == "2013"
+
+
+# ------------------------------------------------------------------------------ issue: 0.85 TimeML
+
+
+def test_ordinal_day_of_dated_talks_counts_from_their_date(times_nlp):
+    text = ("The talks opened in Geneva on Monday, August 11. "
+            "On the second day of the talks, the delegations exchanged maps.")
+    rec = value_of(times_nlp, text, "the second day")
+    assert rec["text"] == "the second day"
+    assert rec["value"] == "2025-08-12"
+
+
+def test_ordinal_day_of_dated_talks_named_after_it(times_nlp):
+    text = ("On the third day of the talks the envoys met alone. "
+            "The talks had begun in Doha on August 4.")
+    assert value_of(times_nlp, text, "the third day")["value"] == "2025-08-06"
+
+
+def test_ordinal_day_of_undated_talks_is_unresolved(times_nlp):
+    text = "On the second day of the talks, the delegations exchanged maps."
+    assert value_of(times_nlp, text, "the second day")["value"] == "XXXX-XX-XX"
+
+
+def test_date_before_the_ordinal_day_in_its_sentence_is_not_the_start(times_nlp):
+    text = "On Wednesday, the fifth day of the negotiations, the envoys walked out."
+    assert value_of(times_nlp, text, "the fifth day")["value"] == "XXXX-XX-XX"
+
+
+def test_ordinal_day_said_to_be_today_is_the_article_date(times_nlp):
+    text = "Today is the eighth day of the blockade of the port."
+    assert value_of(times_nlp, text, "eighth day")["value"] == SUNDAY
+
+
+def test_first_day_of_a_month_is_not_an_event_day(times_nlp):
+    rec = value_of(times_nlp, "Prices rise on the first day of March.", "first day")
+    assert rec is None or rec.get("rule") != "event_day"
+
+
+def test_decades_without_their_century(times_nlp):
+    text = "The boxy cars of the 70s and 80s are gone, as are the sedans of the nineties."
+    assert value_of(times_nlp, text, "70s")["value"] == "197"
+    assert value_of(times_nlp, text, "80s")["value"] == "198"
+    assert value_of(times_nlp, text, "nineties")["value"] == "199"
+
+
+def test_this_month_name_is_the_article_year(times_nlp):
+    text = "The general election is due this September."
+    assert value_of(times_nlp, text, "this September", "2026-02-05")["value"] == "2026-09"
+
+
+def test_past_season_is_the_latest_one_over(times_nlp):
+    text = "Sales slowed this past spring."
+    assert value_of(times_nlp, text, "past spring", "2025-10-30")["value"] == "2025-SP"
+
+
+def test_yearless_day_after_a_plain_future_is_the_next_one(times_nlp):
+    text = "Mr. Smith will succeed Mr. Jones Feb. 1 as chairman."
+    assert value_of(times_nlp, text, "Feb. 1", "2025-10-26")["value"] == "2026-02-01"
+    past = "No inspection had been allowed since Jan. 13."
+    assert value_of(times_nlp, past, "Jan. 13", "2025-03-06")["value"] == "2025-01-13"
+
+
+def test_the_quarter_after_a_named_fiscal_quarter_is_that_quarter(times_nlp):
+    text = ("Acme posted a profit in the fiscal first quarter. "
+            "Sales for the quarter rose 12%.")
+    assert value_of(times_nlp, text, "the quarter", "2025-10-26")["value"] == "2025-Q1"
+    ahead = "Acme expects a loss in the fourth quarter. Sales in the latest quarter fell."
+    assert value_of(times_nlp, ahead, "the latest quarter", "2025-10-26")["value"] == "2025-Q3"
+
+
+def test_a_decade_word_without_the_is_an_age(times_nlp):
+    assert value_of(times_nlp, "The minister, in her forties, resigned.", "forties") is None

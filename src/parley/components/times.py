@@ -58,7 +58,7 @@ def lexicon() -> dict:
 
 _SLOT_LISTS = {"MONTH": "months", "WEEKDAY": "weekdays", "SEASON": "seasons", "PART": "parts_of_day",
                "RELDAY": "relative_days", "SETWORD": "set_words", "REFERENCE": "references",
-               "HOLIDAY": "holidays"}
+               "HOLIDAY": "holidays", "DECADEWORD": "decade_words", "DAYORD": "day_ordinals"}
 
 
 class Pattern(NamedTuple):
@@ -141,6 +141,8 @@ def _fill(regex: str, data: dict) -> str:
         "SETWORD": _alternation(data["set_words"]),
         "REFERENCE": _alternation(data["references"]),
         "HOLIDAY": _alternation(data["holidays"]),
+        "DECADEWORD": _alternation(data["decade_words"]),
+        "DAYORD": _alternation(data["day_ordinals"]),
     }
     for name, alternation in slots.items():
         regex = regex.replace("{%s}" % name, f"(?:{alternation})")
@@ -458,11 +460,39 @@ def _month_day_year(m, anchor, ctx, data):
     elif anchor is None:
         return "date", f"XXXX-{month:02d}-{day:02d}"
     else:
-        year = _nearest_year(anchor, month, day)
+        year = _month_day_year_by_tense(anchor, month, day, 1 if _plain_future(ctx) else 0)
     try:
         return "date", dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def _plain_future(ctx) -> bool:
+    """The governing verb is a plain future ("will succeed him Feb. 1", "is scheduled to"), not
+    an infinitive or a modal (as often a past plan in reported speech: "would look for ways to
+    repatriate the child by Jan. 14"), and no "since" comes before the date."""
+    verb = ctx.verb()
+    if verb is None:
+        return False
+    text = doc_text(ctx.doc)
+    if re.search(r"\bsince\s+$", text[max(0, ctx.start - 8):ctx.start], re.I):
+        return False
+    aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("will", "'ll", "’ll", "shall") for a in aux):
+        return True
+    window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text
+    return bool(lexicon()["future_re"].search(window))
+
+
+def _month_day_year_by_tense(anchor: dt.date, month: int, day: int, direction: int) -> int:
+    """A yearless month-day: after a future verb ("will succeed him Feb. 1" in October) the next
+    one, today included; otherwise the nearest (a future one counted 3x as far), as a past verb
+    is often the "said" of reported plans."""
+    if direction > 0 and (month, day) < (anchor.month, anchor.day):
+        return anchor.year + 1
+    if direction > 0:
+        return anchor.year
+    return _nearest_year(anchor, month, day)
 
 
 def _month_year(m, anchor, ctx, data):
@@ -502,7 +532,9 @@ def _month_only(m, anchor, ctx, data):
         direction = direction if direction else 0
     else:
         direction = ctx.direction()
-    if shift and direction < 0:  # "last March": strictly before this month
+    if shift == "this":  # "this September" (in February): the anchor's year
+        year = anchor.year
+    elif shift and direction < 0:  # "last March": strictly before this month
         year = anchor.year if month < anchor.month else anchor.year - 1
     elif shift and direction > 0:
         year = anchor.year if month > anchor.month else anchor.year + 1
@@ -522,9 +554,12 @@ def _month_year_by_tense(anchor: dt.date, month: int, direction: int) -> int:
 
 
 def _decade(m, anchor, ctx, data):
-    century = m.group("century")
-    if century is None:
-        century = "19"
+    """"the 1990s", "the '80s", "the 70s", "the nineties": TimeML's three-digit decade. A decade
+    without its century is the 20th century's (as in TimeBank)."""
+    groups = m.groupdict()
+    if groups.get("word"):
+        return "date", f"19{data['decade_words'][m.group('word').lower()]}"
+    century = groups.get("century") or "19"
     return "date", f"{century}{m.group('decade')}"
 
 
@@ -744,7 +779,30 @@ def _season(m, anchor, ctx, data):
         return "date", f"XXXX-{season}"
     shift = (m.group("shift") or "").lower().split()
     offset = data["shifts"].get(shift[0], 0) if shift else 0
+    if shift and shift[0] == "past":  # "this past spring": the latest one over
+        return "date", f"{_season_year_shifted(anchor, season, offset)}-{season}"
+    if shift and shift[0] in ("this", "next", "coming"):
+        return "date", f"{_season_year_shifted(anchor, season, offset)}-{season}"
     return "date", f"{anchor.year + offset}-{season}"
+
+
+# The months a season spans (winter counted from its December: TimeML's "1998-WI" is the winter
+# that starts in December 1998).
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+def _season_year_shifted(anchor: dt.date, season: str, offset: int) -> int:
+    """"Past spring" is the latest spring over before the anchor (in October 1989: 1989's, not
+    1988's; "last spring" stays the previous year's, as TimeBank has it), "next spring" the
+    first not yet begun; "this spring" the anchor's year."""
+    first, last = _SEASON_MONTHS[season]
+    month = anchor.month if anchor.month >= 3 else anchor.month + 12  # Jan/Feb: last winter's
+    year = anchor.year if anchor.month >= 3 else anchor.year - 1
+    if offset < 0:
+        return year if month > last else year - 1
+    if offset > 0:
+        return year if month < first else year + 1
+    return year if season == "WI" else anchor.year
 
 
 def _season_year(m, anchor, ctx, data):
@@ -945,6 +1003,30 @@ def _holiday(m, anchor, ctx, data):
     return "date", day.isoformat()
 
 
+def _event_day(m, anchor, ctx, data):
+    """"The second day of the talks": a day counted from an event's start, so unknown here
+    (XXXX-XX-XX; `_event_days_from_text` dates it when the text dates the event), unless the
+    sentence says it is today ("Today is the eighth day of the blockade", "It's the second day
+    of the offensive": a present "be" with "today"/"it" as subject)."""
+    if anchor is not None and _is_today(ctx):
+        return "date", anchor.isoformat()
+    return "date", "XXXX-XX-XX"
+
+
+def _is_today(ctx) -> bool:
+    """The expression is the predicate of a present "be" whose subject is "today", "it" or
+    "this" (spaCy's `attr`): the day named is the anchor's."""
+    if ctx.doc is None:
+        return False
+    span = ctx.doc.char_span(ctx.start, ctx.end, alignment_mode="expand")
+    if span is None or span.root.dep_ != "attr":
+        return False
+    verb = span.root.head
+    subjects = [t.lower_ for t in verb.children if t.dep_ in ("nsubj", "expl")]
+    return verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP") and \
+        any(word in ("today", "it", "this") for word in subjects)
+
+
 def _holiday_date(rule: list, year: int) -> dt.date:
     if len(rule) == 2:
         return dt.date(year, rule[0], rule[1])
@@ -966,13 +1048,13 @@ _RULES = {
     "holiday": _holiday, "month_shift_year": _month_shift_year,
     "quarter_of_shifted_year": _quarter_of_shifted_year, "short_year": _short_year,
     "mid_year": _mid_year, "century": _century, "anaphoric_unit": _anaphoric_unit,
-    "week_of_month": _week_of_month,
+    "week_of_month": _week_of_month, "event_day": _event_day,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
 _DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
             "clock", "noon", "quarter", "quarter_shift", "season", "definite_quarter",
-             "year_ago", "the_year", "the_day", "holiday",
+             "year_ago", "the_year", "the_day", "holiday", "event_day",
             "month_shift_year", "quarter_of_shifted_year"}
 
 
@@ -1022,9 +1104,11 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
     _part_of_day_apart(records)
     _year_ago_quarters(text, records)
     _the_day_refers_back(records)
+    _the_quarter_refers_back(records)
     _narrative_years(records, narrative, anchor)
     _anaphoric_periods(records)
     _the_year_of_the_sentence(text, records)
+    _event_days_from_text(doc, records)
     records = _clock_with_weekday(text, records)
     _clock_on_named_day(text, records)
     return _month_with_spelled_year(text, records)
@@ -1193,6 +1277,94 @@ def _the_year_of_the_sentence(text: str, records: list[dict]) -> None:
                  and re.match(r"\d{4}(?:-|$)", r["value"])]
         if named:
             record["value"] = named[-1]["value"][:4]
+
+
+_OF_EVENT = re.compile(r"\s+of\s+(?:(?:the|a|an|its|their|this|these|those)\s+)?")
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _event_days_from_text(doc: Doc, records: list[dict]) -> None:
+    """"On the second day of the talks" is the talks' date plus one day when the text dates
+    the talks: the day-precise date nearest before (else after) it in a sentence that names the
+    event's noun ("The talks opened in Geneva on Monday, August 18"). Dates before the
+    expression in its own sentence are left out: they date the ordinal day itself ("On
+    Wednesday, the second day of the talks"). Runs only where there is an `event_day` record."""
+    wanted = [r for r in records if r.get("rule") == "event_day"]
+    if not wanted:
+        return
+    text = doc_text(doc)
+    data = lexicon()
+    for record in wanted:
+        noun = _event_noun(doc, record["span"][1])
+        if noun is None:
+            continue
+        start = _event_start(text, records, record, noun)
+        if start is None:
+            continue
+        words = record["text"].lower().split()
+        ordinal = words[-2]
+        n = data["day_ordinals"].get(ordinal) or int(re.match(r"\d+", ordinal).group(0))
+        record["value"] = (start + dt.timedelta(days=n - 1)).isoformat()
+
+
+def _event_noun(doc: Doc, end: int) -> str | None:
+    """The head noun of "of the talks" after an ordinal day (the parse's object of "of"; the
+    word after the determiner where the parse has none)."""
+    text = doc_text(doc)
+    gap = _OF_EVENT.match(text, end)
+    if gap is None:
+        return None
+    token = doc.char_span(gap.end(), gap.end() + 1, alignment_mode="expand")
+    if token is None or len(token) == 0:
+        return None
+    word = token[0]
+    of = [t for t in word.ancestors if t.lower_ == "of"]
+    if of:
+        objects = [t for t in of[0].children if t.dep_ == "pobj"]
+        if objects:
+            word = objects[0]
+    return word.text if word.is_alpha else None
+
+
+def _event_start(text: str, records: list[dict], record: dict, noun: str) -> dt.date | None:
+    """The day-precise date nearest the ordinal day in a sentence naming `noun` (see
+    `_event_days_from_text`), looking back first."""
+    own_start = _sentence_bounds(text, record["span"][0])[0]
+    pattern = re.compile(r"\b%s\b" % re.escape(noun), re.I)
+    before, after = [], []
+    for other in records:
+        if other is record or other["type"] != "date" or not _DAY_VALUE.fullmatch(other["value"]):
+            continue
+        if own_start <= other["span"][0] < record["span"][0]:
+            continue
+        left, right = _sentence_bounds(text, other["span"][0])
+        if not pattern.search(text, left, right):
+            continue
+        (before if other["span"][0] < record["span"][0] else after).append(other)
+    chosen = before[-1] if before else (after[0] if after else None)
+    return dt.date.fromisoformat(chosen["value"]) if chosen else None
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The sentence (or line) around `pos`, by full stops and line breaks."""
+    left = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [at for at in (text.find(". ", pos), text.find("\n", pos)) if at >= 0]
+    return left, min(ends) if ends else len(text)
+
+
+def _the_quarter_refers_back(records: list[dict]) -> None:
+    """"The quarter", "the latest period" after a named quarter is that quarter: a company on a
+    fiscal calendar reports "the fiscal first quarter" in October, then "sales for the quarter"
+    (its first, not the calendar's third). Only quarters named by an ordinal count (not the
+    year-ago one) and not one after the last completed quarter."""
+    named = None
+    for record in records:
+        rule = record.get("rule")
+        if rule in ("quarter", "quarter_of_shifted_year") and record["type"] == "date":
+            named = record["value"]
+        elif rule == "definite_quarter" and named is not None and named <= record["value"]:
+            record["value"] = named  # (a quarter still to come, "the fourth quarter" in a
+            # forecast, is not the one reported: the last completed quarter stays)
 
 
 def _the_day_refers_back(records: list[dict]) -> None:
