@@ -489,3 +489,17 @@ def test_a_spokesman_for_a_person_speaks_for_that_person(nlp):
     text = "A spokesman for Mr Reed warned that the changes would go ahead."
     doc = build(nlp, text, {"ann-reed": ["Reed"]})
     assert resolve_group(doc, next(t for t in doc if t.lower_ == "spokesman")) == ["ann-reed"]
+
+
+def test_a_judgement_in_a_quote_is_the_speakers_stance(nlp):
+    text = "“The plan is completely unacceptable,” Reed said."
+    quote = {"id": "q1", "kind": "direct", "segments": [span_of(text, "The plan is completely unacceptable,")],
+             "cue": None, "speaker": {"actor": "ann-reed", "anonymous": None,
+                                      "mention": span_of(text, "Reed"), "anonymity": "named"}}
+    doc = build(nlp, text, {"ann-reed": ["Reed"]}, quotes=[quote])
+    judged = [(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()
+              if c.trigger.lower_ == "unacceptable"]
+    assert judged == [("ann-reed", "oppose")]
+    unquoted = build(nlp, "The plan is completely unacceptable.", {})
+    assert not [c for c in CandidateFinder(unquoted, load_packs()).run()
+                if c.trigger.lower_ == "unacceptable"]

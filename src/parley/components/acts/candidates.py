@@ -242,7 +242,7 @@ class CandidateFinder:
             # meeting involving Putin and Witkoff": no actor holds the meeting, its participants
             # take part in it
             agents = [(token, "participant") for _, token, *_ in self._participants(trigger, [])]
-        if not agents:
+        if not agents and not spec.get("judgement"):
             return
         if spec.get("needs_with") and any(via == "light" for _, via in agents) \
                 and not any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
@@ -271,6 +271,10 @@ class CandidateFinder:
         regions = context.regions(scope)
         time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
         resolved = self._actor_ids(agents, quote)
+        if spec.get("judgement"):
+            # "That is unacceptable": the one who judges is the speaker, not the thing judged
+            judge = context.source(quote)["actor"]
+            resolved = [(judge, None, "judge", 0.7)] if judge else []
         meeting = frame["type"] == "meet"
         if meeting:
             participants = self._participants(trigger, resolved)
