@@ -516,6 +516,7 @@ GATED_SENTENCES = [
     "At noon, right now, in nineteen eighty-four and the year two thousand, on Christmas Day.",
     "Last night he said talks in April, in June last year and in the second quarter mattered.",
     "The winter 2022 offensive began on Friday, before the new plan.",
+    "On the second day of the talks the delegations met again.",
 ]
 
 
