@@ -361,3 +361,11 @@ def test_ministers_of_states_are_no_organisation_of_their_own(nlp):
     doc = analyse(nlp, "Secretary Blinken and the Foreign Ministers of Australia, Japan, New Zealand, "
                        "and the Republic of Korea intend to meet later this year.")
     assert not [a for a in doc._.actors if "ministers" in a["id"]]
+
+
+@pytest.mark.parametrize("text", ["By instructing the agencies to pursue exports, this Order will strengthen trade.",
+                                  "The Compact will support new transport infrastructure in five provinces.",
+                                  "The EO encourages efforts to advance equity."])
+def test_a_capitalised_document_is_no_actor(nlp, text):
+    doc = analyse(nlp, text)
+    assert not [a for a in doc._.actors if a["id"] in ("order", "compact", "eo", "the-eo")]

@@ -75,6 +75,7 @@ class Registry:
     collective_nouns: set[str] = field(default_factory=set)
     state_bodies: set[str] = field(default_factory=set)
     relational_nouns: set[str] = field(default_factory=set)
+    instrument_words: set[str] = field(default_factory=set)
     part_names: dict[str, str] | None = None   # built on first use by _part_names
     pronouns: dict[str, dict] = field(default_factory=dict)
     definite_anaphors: dict[str, dict] = field(default_factory=dict)
@@ -177,6 +178,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.collective_nouns |= set(spec.get("collective_nouns") or ())
     reg.state_bodies |= set(spec.get("state_bodies") or ())
     reg.relational_nouns |= set(spec.get("relational_nouns") or ())
+    reg.instrument_words |= {w.lower() for w in spec.get("instrument_words") or ()}
     reg.pronouns.update(spec.get("pronouns") or {})
     reg.definite_anaphors.update(spec.get("definite_anaphors") or {})
 
@@ -408,6 +410,8 @@ class ActorFinder:
             if ent.label_ == "ORG" and is_agent_noun(ent.root):
                 continue   # "the Foreign Ministers of Australia, Japan ...": generic agents
                 # that speak for the states qualifying them (resolve_group), not a new actor
+            if ent.label_ == "ORG" and ent.root.lower_ in self.reg.instrument_words:
+                continue   # "this Order will", "The Compact will support", "the EO": documents
             name = _clean_name(ent, self.reg.honorifics)
             kind = UNKNOWN_LABELS[ent.label_]
             if ent.label_ == "PERSON" or _after_title_of(ent):
