@@ -369,3 +369,8 @@ def test_ministers_of_states_are_no_organisation_of_their_own(nlp):
 def test_a_capitalised_document_is_no_actor(nlp, text):
     doc = analyse(nlp, text)
     assert not [a for a in doc._.actors if a["id"] in ("order", "compact", "eo", "the-eo")]
+
+
+def test_a_states_official_name_is_that_state(nlp):
+    doc = analyse(nlp, "The Democratic People's Republic of Korea rejected the proposal.")
+    assert mentioned_as(doc, "north-korea") == ["Democratic People's Republic of Korea"]

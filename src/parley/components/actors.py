@@ -126,9 +126,11 @@ def _state_records(spec: dict, leader_roles: dict[str, str]
         short = more.get("short") or getattr(country, "common_name", None) or country.name.split(",")[0]
         actor_id = slugify(short)
         names = [short, country.name] + list(more.get("names") or ())
-        common = getattr(country, "common_name", None)
-        if common:
-            names.append(common)
+        # the common and the official name ("Democratic People's Republic of Korea", "Islamic
+        # Republic of Iran": official texts use them, and each was a stray actor of its own)
+        for other in (getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if other:
+                names.append(other[4:] if other.startswith("the ") else other)
         names = [n for n in dict.fromkeys(names) if "," not in n]
         records.append({"id": actor_id, "name": short, "type": "state", "country": code,
                         "aliases": names, "roles": []})
@@ -308,7 +310,8 @@ class ActorFinder:
             return not is_location(span)
         if self.reg.actors[actor_id]["type"] == "state":
             for ent in span.sent.ents:
-                if ent.start <= span.start and span.end <= ent.end and (ent.end - ent.start) > len(span):
+                core = ent.start + (ent[0].lower_ == "the")   # "The Democratic People's Republic"
+                if ent.start <= span.start and span.end <= ent.end and (ent.end - core) > len(span):
                     if ent.label_ in ("PERSON", "ORG", "LOC", "FAC", "WORK_OF_ART", "EVENT"):
                         return ent.label_ == "ORG" and _has_title(ent, self.reg)
                 if ent.label_ == "PERSON" and ent.start <= span.start and span.end <= ent.end:
