@@ -14,8 +14,13 @@ is resolved to one or more actors: a name, metonym, role or pronoun (`actors.res
 "we"/"I" inside a quote to its speaker; "he" in a reported clause to the reporting subject; a
 generic agent to the states that qualify it ("Russian negotiators", "officials from Russia and
 Ukraine", `actors.resolve_group`); a collective ("both sides", "the two delegations", "they"
-after a joint act) to the parties in context. Meetings give one candidate per participant: the
-agents and the people met ("Trump met Putin", "talks with Kyiv").
+after a joint act) to the parties in context, as states where the noun names states ("the two
+countries"), never for a relation noun ("Ukraine's allies"). Meetings give one candidate per
+participant: the agents and the people met ("Trump met Putin", "talks with Kyiv", every person
+in a list of people met); an agreement one per side ("a trade deal with Jordan"). An infinitive
+under "ask/urge/tell X to" is X's ("asked Putin to agree"); a judgement ("unacceptable") is the
+quote's speaker's. A nominal act with its own named agent (a possessor, a "by" phrase) is that
+agent's act even inside another act ("rejected another US demand").
 """
 
 from __future__ import annotations
