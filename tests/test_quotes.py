@@ -1249,3 +1249,91 @@ def test_a_learned_infinitive_starts_at_the_person_addressed(nlp):
                                            candidate.content.start_char)
     assert doc.text[start:candidate.content.end_char] == (
         "European nations to bolster their defense spending")
+
+
+# --- PolNeAR train pass, second session of 2026-12-07 (docs/quotes.md "Latest") ------------------
+
+
+def test_what_a_record_shows_is_attributed_to_it_without_that(nlp):
+    from parley.components import quotes as quotes_module
+
+    lex = quotes_module.lexicon()
+    doc = nlp("The inquiry found the agency had ignored three warnings about the bridge.")
+    verb = doc[2]
+    assert verb.lemma_ in lex["evidence_verbs"]
+    assert quotes_module._evidence_subject(verb, lex).text == "inquiry"
+    record = quotes_module._evidence(doc, verb, lex)
+    assert seg_texts(doc, record) == ["the agency had ignored three warnings about the bridge"]
+    assert mention(doc, record) == "The inquiry"
+    doc = nlp("The gardener found the key under the old stone.")
+    assert quotes_module._evidence_subject(doc[2], lex) is None  # a person finds, nothing is shown
+
+
+def test_a_poll_shows_its_object_with_what_the_parser_hung_on_the_verb(nlp):
+    from parley.components import quotes as quotes_module
+
+    lex = quotes_module.lexicon()
+    doc = nlp("A new poll shows Clinton with a six-point lead.")
+    record = quotes_module._evidence(doc, doc[3], lex)
+    assert mention(doc, record) == "A new poll"
+    assert seg_texts(doc, record) == ["Clinton with a six-point lead"]
+
+
+def test_a_participle_cue_after_the_reported_clause_ends_the_first_report(nlp):
+    text = ("Perdue said he did not believe the attacks hurt Romney, arguing that divisions in the "
+            "party were a bigger hurdle.")
+    doc, quotes = quotes_of(nlp, text)
+    said = next(q for q in quotes if q["cue"]["text"] == "said")
+    assert seg_texts(doc, said) == ["he did not believe the attacks hurt Romney"]
+    arguing = next(q for q in quotes if q["cue"]["text"] == "arguing")
+    assert seg_texts(doc, arguing) == ["divisions in the party were a bigger hurdle"]
+
+
+def test_calling_someone_names_nothing(nlp):
+    from parley.components import quotes as quotes_module
+
+    lex = quotes_module.lexicon()
+    doc = nlp("Maria Lopez called the hospital director on Friday morning.")
+    assert quotes_module._complement(doc, doc[2], lex) is None
+    doc = nlp("Maria Lopez called the new fee an insult to every farmer in the valley.")
+    record = quotes_module._complement(doc, doc[2], lex)
+    assert doc.text[slice(*record["segments"][0])] == "the new fee an insult to every farmer in the valley"
+
+
+def test_an_infinitives_conjuncts_hung_on_the_cue_stay_in_the_report(nlp):
+    text = ("She wants to triple the size of the program, grow the Peace Corps and create a new "
+            "reserve program.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert seg_texts(doc, quote) == ["to triple the size of the program, grow the Peace Corps and "
+                                     "create a new reserve program"]
+
+
+def test_an_enclosed_credit_reports_subject_and_quoted_predicate(nlp):
+    doc, quotes = quotes_of(nlp, "The steel industry, she said, is ''doing much better than it has "
+                                 "in years.''")
+    quote = only(quotes)
+    assert mention(doc, quote) == "she"
+    first, second = seg_texts(doc, quote)
+    assert first == "The steel industry"
+    assert second.startswith("is ''doing much better")
+
+
+def test_a_cue_closing_a_paragraph_on_a_colon_reports_the_next_paragraph(nlp):
+    text = ("The governor added:\nIt is typical of the mayor. She knows nothing, and the talk never "
+            "stops.\n\nThe debate was on Monday.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert mention(doc, quote) == "The governor"
+    assert seg_texts(doc, quote) == ["It is typical of the mayor. She knows nothing, and the talk "
+                                     "never stops."]
+
+
+def test_a_reported_clause_that_opens_before_the_quotation_is_the_report(nlp):
+    text = ("He said that with thousands of counting systems, \u201cthere is no single point of "
+            "failure,\u201d in the state.")
+    doc, quotes = quotes_of(nlp, text)
+    quote = only(quotes)
+    assert quote["kind"] == "partial"
+    assert quote["cue"]["text"] == "said"
+    assert doc.text[slice(*quote["clause"])].startswith("with thousands of counting systems")

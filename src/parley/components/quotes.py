@@ -80,6 +80,9 @@ def lexicon() -> dict:
         "learned_cues": learned_cues(**data["polnear_cues"]),
         "learned_min_count": int(data["polnear_cues"]["min_count"]),
         "evidential_verbs": frozenset(data["polnear_cues"]["evidential_verbs"]),
+        "evidence_verbs": frozenset(data["evidence_verbs"]),
+        "naming_verbs": frozenset(data["naming_verbs"]),
+        "evidence_nouns": frozenset(data["evidence_nouns"]),
         "learned_nouns": learned_cues(data["polnear_cues"]["min_count"],
                                       data["polnear_cues"]["noun_precision"], "NOUN"),
         "learned_strong": float(data["polnear_cues"]["strong_precision"]),
@@ -672,6 +675,21 @@ def _cue_before(doc: Doc, open_at: int, quoted: list[tuple[int, int]]) -> tuple[
     return None
 
 
+def _lead_in(doc: Doc, cue: Token, open_at: int) -> int | None:
+    """`he said that with thousands of counting systems, “there is no single point of failure”`:
+    the reported clause begins before the mark, so the report starts there (after `that`), not
+    at the mark, and the words between are no part of the cue. Two words at least."""
+    clause = next((c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i
+                   and cue.i < c.left_edge.i and c.left_edge.idx < open_at <= c.right_edge.idx), None)
+    if clause is None:
+        return None
+    words = [t for t in doc[clause.left_edge.i:clause.right_edge.i + 1] if t.idx < open_at
+             and not t.is_punct and not t.is_space and not (t.dep_ == "mark" and t.lower_ == "that")]
+    if len(words) < 2:
+        return None
+    return words[0].idx
+
+
 def _named_subject(verb: Token) -> bool:
     """Does the verb have a speaker that is no wh-word? `X explained what has surprised him:
     “...”`: `surprised` is X's topic, its subject `what` no speaker; the scan goes on to X's verb."""
@@ -833,6 +851,10 @@ def direct_quotes(doc: Doc) -> tuple[list[dict], list[tuple[int, int]]]:
             fronted = _fronted_phrase(doc, cue, open_at)
             if fronted is not None:  # `An economic downturn, he said, “could be a good time ...”`
                 kind, clause = "partial", (fronted, close_at)
+            else:
+                lead = _lead_in(doc, cue, open_at)
+                if lead is not None:  # `said that with thousands of systems, “there is ...”`
+                    kind, clause, through = "partial", (lead, close_at), None
         else:
             cue = _cue_after(doc, close_at, last) if group[-1][2] else None
             governed = _governing_cue(doc, *segments[0]) if cue is not None else None
@@ -1128,7 +1150,10 @@ def indirect_quotes(doc: Doc, quoted: list[tuple[int, int]], taken: list[dict]) 
         elif token.dep_ == "prep" and token.lower_ == "in":
             record = _in_a_poll(doc, token)
         elif _is_cue_verb(token) or _is_learned_cue(token, lex):
-            record = _reported_clause(doc, token, lex)
+            if token.lemma_.lower() in lex["evidence_verbs"] and _evidence_subject(token, lex):
+                record = _evidence(doc, token, lex)  # (the evidence verbs are all cue verbs)
+            else:
+                record = _reported_clause(doc, token, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex["learned_nouns"]:
             record = _noun_clause(doc, token)
         else:
@@ -1175,6 +1200,39 @@ def _noun_clause(doc: Doc, noun: Token) -> dict | None:
     return _quote("indirect", [[start, end]], cue, speaker_record(doc, speaker), 0.5)
 
 
+def _evidence_subject(verb: Token, lex: dict) -> Token | None:
+    """The subject of `show` (`evidence_verbs`) when it is a record, not a person (`FEC records
+    show ...`, `a CNN poll showing Clinton ahead`). Pictures stay out: `event_nouns` are no
+    speakers (`An illustration shows Donald Trump ...`)."""
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = _subject(verb)
+    if subject is None or subject.lemma_.lower() not in lex["evidence_nouns"]:
+        return None
+    return subject
+
+
+def _evidence(doc: Doc, verb: Token, lex: dict) -> dict | None:
+    """What a record shows is attributed to it, with or without `that` (PolNeAR counts `polls
+    show Clinton ahead` as the polls' attribution): a clause, or the object with everything the
+    parser hung on the verb after it (`showed Mr. Trump leading Mr. Cruz nationally, 45 percent
+    to 18 percent, among ...`: the object alone stopped at `Mr. Trump`)."""
+    first = next((c for c in verb.children if c.dep_ in {"ccomp", "dobj"} and c.i > verb.i), None)
+    if first is None:
+        return None
+    start = first.left_edge.i
+    if doc[start].dep_ == "mark" and doc[start].lower_ == "that":
+        start += 1
+    last = max(first.right_edge.i, verb.right_edge.i)
+    if start > last:
+        return None
+    start, end = _strip_span(doc, start, last + 1)
+    if len(doc_text(doc)[start:end].split()) < 2:
+        return None
+    return _quote("indirect", [[start, end]], _cue_record(doc, verb),
+                  speaker_record(doc, _subject(verb)), 0.6)
+
+
 def _is_learned_cue(token: Token, lex: dict) -> bool:
     """A verb whose lemma was an attribution cue often enough in PolNeAR train."""
     return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in lex["learned_cues"]
@@ -1216,6 +1274,7 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
             if len(doc_text(doc)[start:end].split()) < 3:
                 return None
             start = _addressee_start(verb, clause, start)
+            end = _infinitive_conjuncts_end(doc, verb, clause, end)
             return _quote("indirect", [[start, end]], _cue_record(doc, verb),
                           speaker_record(doc, _subject(verb)), 0.6)
     if (clause is None and lemma not in lex["cue_verbs"]
@@ -1232,10 +1291,28 @@ def _reported_clause(doc: Doc, verb: Token, lex: dict) -> dict | None:
         return None
     start, end = _clause_span(doc, clause)
     end = _conjuncts_end(doc, verb, clause, end, lex)
+    end = _before_second_report(doc, clause, start, end, lex)
     if len(doc_text(doc)[start:end].split()) < 3:
         return None
     subject = _subject(verb)
     return _quote("indirect", [[start, end]], _cue_record(doc, verb), speaker_record(doc, subject), 0.7)
+
+
+def _infinitive_conjuncts_end(doc: Doc, verb: Token, infinitive: Token, end: int) -> int:
+    """`She wants to triple the program, grow the Peace Corps and create a reserve`: the parser
+    hangs the infinitive's conjuncts on the cue verb; a bare verb (`VB`) with no subject of its
+    own after the infinitive, under a cue that is not itself bare, is the infinitive's, and the
+    report runs through it."""
+    if verb.tag_ == "VB":
+        return end
+    for child in verb.children:
+        if (child.i > infinitive.i and child.dep_ in {"conj", "dep"} and child.tag_ == "VB"
+                and not any(c.dep_ in SUBJECT_DEPS for c in child.children)):
+            last = child.right_edge.i
+            while last > child.i and (doc[last].is_punct or doc[last].is_space):
+                last -= 1
+            end = max(end, doc[last].idx + len(doc[last]))
+    return end
 
 
 def _addressee_start(verb: Token, clause: Token, start: int) -> int:
@@ -1259,6 +1336,33 @@ def _conjuncts_end(doc: Doc, verb: Token, clause: Token, end: int, lex: dict) ->
         if second.dep_ == "conj" and second.i > clause.i and (
                 second.left_edge.lower_ == "that" or _reported_conjunct(second, lex)):
             end = max(end, _clause_span(doc, second)[1])
+    return end
+
+
+def _before_second_report(doc: Doc, clause: Token, start: int, end: int, lex: dict) -> int:
+    """`Perdue said he did not believe the attacks hurt Romney, arguing that ...`: the parser
+    hangs the speaker's participle cue (after a comma) on the reported clause; it reports
+    something else (its own quote, the same speaker's), so the first report ends before it
+    (PolNeAR has two attributions). Coordinated verbs (`said A and warned B`) stay in: whose verb
+    they are is not in the parse (tried, see docs/quotes.md)."""
+    for second in clause.children:
+        if second.i <= clause.i or second.pos_ != "VERB" or doc[second.left_edge.i].idx >= end:
+            continue
+        if any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in second.children):
+            continue
+        if not (_is_cue_verb(second) or _is_learned_cue(second, lex)):
+            continue
+        if second.dep_ != "advcl" or second.tag_ != "VBG" or second.left_edge.i == 0:
+            continue
+        cut = second.left_edge.i - 1
+        if doc[cut].text != "," or doc[cut].idx <= start:
+            continue
+        stop = cut
+        while stop > 0 and (doc[stop - 1].is_punct or doc[stop - 1].is_space) and doc[stop - 1].text not in "”\"’»":
+            stop -= 1
+        if doc[stop - 1].idx <= start:
+            continue
+        return doc[stop - 1].idx + len(doc[stop - 1])
     return end
 
 
@@ -1298,6 +1402,7 @@ def _reported_conjunct(second: Token, lex: dict) -> bool:
 ORPHAN_DEPS = {"nummod", "npadvmod", "nmod", "dep"}
 
 # Prepositions that start a verb's circumstance (time, place, occasion) after its object.
+NAMING_DEPS = {"oprd", "xcomp", "attr", "acomp", "ccomp"}
 ADJUNCT_PREPS = {"at", "after", "during", "following", "amid"}
 COMPLEMENT_DEPS = {"dobj", "xcomp", "prep", "oprd", "dative", "attr", "acomp", "ccomp"}
 
@@ -1324,6 +1429,11 @@ def _complement(doc: Doc, verb: Token, lex: dict) -> dict | None:
             break
     if not parts:
         return None
+    if verb.lemma_.lower() in lex["naming_verbs"] and not (
+            parts[0].dep_ == "prep" and parts[0].i == verb.i + 1
+            or any(p.dep_ in NAMING_DEPS or (p.dep_ == "prep" and p.lower_ == "as") for p in parts)):
+        return None  # `called Alicia Machado on Friday`, `called an emergency meeting`: a call
+        # names nothing; `called the test a "brazen breach"`, `called for X` do
     through = None
     first = parts[0]
     if first.dep_ == "prep" and first.i == verb.i + 1:
@@ -1372,10 +1482,13 @@ def _enclosed(doc: Doc, verb: Token) -> dict | None:
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
     tokens = _strip_connective(tokens)
-    if len(tokens) < 4 or any(t.text in "\"\u201c\u201d" or t.text == "''" for t in tokens):
-        return None
     before = [t for t in tokens if t.i < first]
     after = [t for t in tokens if t.i > last]
+    opens = len(after) > 1 and (after[0].text in "\"\u201c\u201d" or after[0].text == "''")
+    if (len(tokens) < 4 or any(t.text in "\"\u201c\u201d" or t.text == "''" for t in before)
+            or (opens and after[1].text[:1].isupper())):
+        return None  # `“A,” he said, “B.”` is a split direct quote; `The industry, she said,
+        # is ''doing much better''` reports the subject and the quoted predicate
     segments = [[run[0].idx, run[-1].idx + len(run[-1])] for run in (before, after) if run]
     return _quote("indirect", segments, _cue_record(doc, verb), speaker_record(doc, subject), 0.6)
 
@@ -1555,6 +1668,47 @@ def colon_credits(doc: Doc) -> list[dict]:
     return found
 
 
+COLON_PARAGRAPH = re.compile(r":[ \t]*\n+[ \t]*([^\n]+)")  # anchored on the colon: cheap
+
+
+def colon_paragraphs(doc: Doc, taken: list[tuple[int, int]]) -> list[dict]:
+    """`The governor added:` closing a paragraph, the words in the next one without quotation
+    marks (web copy sets a long quotation off as its own paragraph): the next paragraph is what
+    the cue's subject said. A paragraph that opens with a mark is the direct quotes' business."""
+    text = doc_text(doc)
+    lex = lexicon()
+    found = []
+    for match in COLON_PARAGRAPH.finditer(text):
+        colon = match.start()
+        if colon == 0 or not (text[colon - 1].isalnum() or text[colon - 1] == "_"):
+            continue
+        start, end = match.span(1)
+        if lex["mark_re"].match(text[start]):
+            continue
+        if any(s < end and start < e for s, e in taken):
+            continue
+        word = doc.char_span(colon - 1, colon, alignment_mode="expand")
+        if word is None or not len(word):
+            continue
+        verb = word[-1]
+        if not (_is_cue_verb(verb) or _is_learned_cue(verb, lex)):
+            verb = verb.sent.root
+            if not (_is_cue_verb(verb) or _is_learned_cue(verb, lex)):
+                continue
+        if any(c.dep_ in {"ccomp", "dobj", "xcomp"} and c.i > verb.i for c in verb.children):
+            continue  # `... said the following:` names its object; `said that X:` reports X
+        subject = _subject(verb)
+        if subject is None:
+            continue
+        while end > start and text[end - 1] in " \t":
+            end -= 1
+        if len(text[start:end].split()) < 3:
+            continue
+        found.append(_quote("indirect", [[start, end]], _cue_record(doc, verb),
+                            speaker_record(doc, subject), 0.6))
+    return found
+
+
 def _names_label(doc: Doc, span: Span) -> bool:
     """A colon label made of a name (`Sanders: ...` in a headline is tagged NOUN; `Bernie
     Sanders` later in the text is not, so the text's own proper words count)."""
@@ -1580,6 +1734,8 @@ def learned_quotes(doc: Doc, taken: list[tuple[int, int]]) -> list[dict]:
         segments = [list(attribution_model.content_span(candidate))]
         if candidate.shape == "xcomp":  # `has encouraged European nations to bolster ...`
             segments[0][0] = _addressee_start(candidate.cue, candidate.content.root, segments[0][0])
+            segments[0][1] = _infinitive_conjuncts_end(doc, candidate.cue, candidate.content.root,
+                                                       segments[0][1])
         raised = _raised_subject(candidate)
         if raised is not None:
             segments.insert(0, list(raised))
@@ -1634,6 +1790,7 @@ def find_quotes(doc: Doc) -> Doc:
     direct = [q for q in direct
               if not any(s < q["segments"][0][1] and q["segments"][0][0] < e for s, e in credited)]
     quotes = credits + direct + indirect_quotes(doc, quoted, credits + direct)
+    quotes += colon_paragraphs(doc, _taken_spans(quotes))
     quotes += learned_quotes(doc, _taken_spans(quotes))
     quotes = [q for q in quotes if not q["speaker"].pop("event", False)]
     quotes.sort(key=lambda q: q["segments"][0][0])
