@@ -854,8 +854,13 @@ def resolve_group(doc: Doc, token: Token) -> list[str]:
 
 def _people_in(doc: Doc, qualifier: Token) -> list[str]:
     """People the article names in a qualifier's own words (not a place or a title)."""
-    start, end = qualifier.left_edge.idx, qualifier.idx + len(qualifier)
-    return [a["id"] for a in doc._.actors or () if a.get("type") == "person"
+    return actors_within(doc, qualifier.left_edge.idx, qualifier.idx + len(qualifier), "person")
+
+
+def actors_within(doc: Doc, start: int, end: int, kind: str) -> list[str]:
+    """Actors of one type (person, organization, ...) with a mention inside `doc.text[start:end]`,
+    in the order of `doc._.actors`."""
+    return [a["id"] for a in doc._.actors or () if a.get("type") == kind
             and any(start <= m[0] and m[1] <= end for m in a["mentions"])]
 
 
@@ -888,8 +893,7 @@ def state_of_code(doc: Doc, code: str | None) -> str | None:
 def _organisations_in(doc: Doc, span: Span) -> list[str]:
     """Organisations outside the registry that the article named inside the span ("Deutsche
     Boerse bosses", "Unison officials"): the actors stage made them from NER."""
-    return [a["id"] for a in doc._.actors or () if a.get("type") == "organization"
-            and any(span.start_char <= m[0] and m[1] <= span.end_char for m in a["mentions"])]
+    return actors_within(doc, span.start_char, span.end_char, "organization")
 
 
 def _states_led_in(doc: Doc, span: Span) -> list[str]:

@@ -440,10 +440,7 @@ class CandidateFinder:
         Xi", "met his counterparts, A of Japan and B of Korea"), the parties a meeting noun's
         modifiers name ("the U.S.-Russia summit"), and the "with" objects of the verb that holds
         a meeting noun ("held talks on Friday with Kyiv")."""
-        tokens = list(_objects(trigger))
-        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
-            tokens += [g for c in trigger.head.children if c.dep_ == "prep" and c.lower_ == "with"
-                       for g in c.children if g.dep_ == "pobj"]
+        tokens = [c for c in trigger.children if c.dep_ == "dobj"] + _with_objects(trigger)
         for child in trigger.children:
             if child.dep_ == "prep" and child.lower_ in ("between", "among", "involving"):
                 tokens += [g for g in child.children if g.dep_ == "pobj"]
@@ -477,11 +474,7 @@ class CandidateFinder:
         """The other side of an agreement: "signed an accord with Jordan", "agreed a draft with the
         IMF", "a trade deal with China" (the "with" objects of the trigger or of the verb that
         holds it; the accepted thing itself, the direct object, is no party)."""
-        tokens = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
-                  for g in c.children if g.dep_ == "pobj"]
-        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
-            tokens += [g for c in trigger.head.children if c.dep_ == "prep" and c.lower_ == "with"
-                       for g in c.children if g.dep_ == "pobj"]
+        tokens = _with_objects(trigger)
         tokens += [c for t in list(tokens) for c in t.conjuncts if c not in tokens]
         taken = {a for a, *_ in resolved}
         out = []
@@ -676,6 +669,16 @@ def _included(token: Token) -> list[Token]:
     Lavrov"; "critics, including Germany and France"): they take part in its act."""
     return [m for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "including"
             for g in prep.children if g.dep_ == "pobj" for m in (g, *g.conjuncts)]
+
+
+def _with_objects(trigger: Token) -> list[Token]:
+    """The "with" objects of a trigger, and of the verb that holds a nominal one ("talks with
+    Kyiv", "held talks on Friday with Kyiv", "struck a deal with Jordan")."""
+    heads = [trigger]
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+        heads.append(trigger.head)
+    return [g for head in heads for c in head.children if c.dep_ == "prep" and c.lower_ == "with"
+            for g in c.children if g.dep_ == "pobj"]
 
 
 def _objects(trigger: Token) -> list[Token]:
