@@ -282,6 +282,35 @@ def test_the_infinitive_after_a_demand_for_someone_is_its_content(nlp):
     assert demand and "territory" in {k[0] for k in demand[0].keywords}
 
 
+@pytest.mark.parametrize("sentence, issue", [
+    ("Ruritania filed a complaint against Osterlich with the WTO over state subsidies to its farmers.",
+     "trade"),
+    ("Ruritania made an offer to Osterlich on the exchange of prisoners.", "prisoners"),
+])
+def test_phrases_on_a_light_verb_say_what_its_noun_is_about(nlp, sentence, issue):
+    # the small model hangs the noun's phrases on "filed" / "made"; the nominal act's scope
+    # still holds them (and "before the talks" would stay a circumstance)
+    doc = build(nlp, sentence, {"ruritania": ["Ruritania"], "osterlich": ["Osterlich"]})
+    found = [c for c in CandidateFinder(doc, load_packs()).run()
+             if c.actor == "ruritania" and c.trigger.pos_ == "NOUN"]
+    assert found and issue in {k[0] for k in found[0].keywords}
+
+
+def test_a_reaction_carries_the_issue_of_the_move_it_answers(nlp):
+    # "welcomed Mr Ruritan's proposal" names no issue; the proposal it answers did
+    from parley.components.acts.features import ArticleFacts, issue
+
+    text = ("Mr Ruritan proposed an end to the subsidies for aircraft makers. "
+            "The Acme Group welcomed Mr Ruritan's proposal.")
+    doc = build(nlp, text, {"ruritan": ["Mr Ruritan", "Ruritan"], "acme": ["The Acme Group"]})
+    candidates = CandidateFinder(doc, load_packs()).run()
+    facts = ArticleFacts(doc, load_packs()).follow(candidates)
+    welcome = next(c for c in candidates if c.actor == "acme")
+    assert welcome.target == "ruritan" and not welcome.keywords
+    rows = issue(welcome, facts, ["trade", "other"])
+    assert "thread_target" in rows["trade"] and "thread_target" not in rows["other"]
+
+
 def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
     text = "They followed up on the discussions between Trump and Putin in Riyadh."
     doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})

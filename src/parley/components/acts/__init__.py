@@ -52,7 +52,7 @@ def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = False,
 
 def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -> list[dict]:
     """The acts among the candidates, one per (actor, type, issue), numbered in text order."""
-    facts = ArticleFacts(doc, pack)
+    facts = ArticleFacts(doc, pack).follow(candidates)
     acts = []
     for candidate in candidates:
         for act_kind, issue_name, obj, via_pronoun, confidence in _choices(candidate, facts, model):

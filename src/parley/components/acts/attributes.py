@@ -82,7 +82,18 @@ class Context:
             tokens += [t for t in content.subtree if t.i not in agent_ids]
         if trigger.pos_ == "NOUN":
             tokens += self._infinitive_after_for(trigger)
+            tokens += [t for t in self._light_verb_phrases(trigger) if t.i not in agent_ids]
         return sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+
+    def _light_verb_phrases(self, noun: Token) -> list[Token]:
+        """"filed a complaint with the WTO over state aid", "made an offer on prisoners": the
+        small model hangs the noun's prepositional phrases on the light verb; they still say what
+        the nominal act is about (circumstances such as "before the talks" stay out)."""
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.lemma_.lower() not in self.pack.light_verbs:
+            return []
+        return [t for c in verb.children if c.dep_ == "prep" and c.i > noun.i
+                and c.lower_ not in self.pack.circumstance_preps for t in c.subtree]
 
     @staticmethod
     def _infinitive_after_for(noun: Token) -> list[Token]:

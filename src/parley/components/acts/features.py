@@ -47,6 +47,23 @@ class ArticleFacts:
                     counts[issue] += 1
         self.issues = [issue for issue, _ in counts.most_common(3)]
         self.pack = pack
+        self.threads: list[tuple[int, str, str]] = []
+
+    def follow(self, candidates: list[Candidate]) -> "ArticleFacts":
+        """Remember which issue each candidate's own strong keywords name, in text order: a
+        reaction ("welcomed Mr Mandelson's announcement", "rejected Zelenskyy's proposal") is
+        usually about the issue its target's last move was about, and an act with no keyword
+        about the one the text was just discussing."""
+        self.threads = sorted((c.trigger.i, c.actor, c.rule_issues[0][0]) for c in candidates
+                              if c.rule_issues and any(k[1] for k in c.keywords))
+        return self
+
+    def thread(self, before: int, actor: str | None = None) -> str | None:
+        """The issue of the last candidate before token `before` (of `actor`, if given)."""
+        for i, who, name in reversed(self.threads):
+            if i < before and (actor is None or who == actor):
+                return name
+        return None
 
 
 def _bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
@@ -163,6 +180,8 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
     context += [f"lem={tok.lemma_.lower()}" for tok in c.scope[:40]
                 if tok.pos_ in ("NOUN", "PROPN", "ADJ") and not tok.is_stop]
     anything = bool(strong or weak or rules)
+    threads = {"thread_target": facts.thread(t.i, c.target) if c.target else None,
+               "thread_actor": facts.thread(t.i, c.actor), "thread_last": facts.thread(t.i)}
     out = {}
     for name in classes:
         names = [f"bias|{name}"] + [f"{f}|{name}" for f in context]
@@ -185,6 +204,9 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
         for rank, top in enumerate(facts.issues[:2]):
             if top == name:
                 names += [f"doc_top{rank}", f"doc_top{rank}|kw={anything}"]
+        for feature, value in threads.items():
+            if value == name:
+                names += [feature, f"{feature}|kw={anything}"]
         if not anything:
             names.append(f"no_keyword|{name}")
         out[name] = names

@@ -205,7 +205,7 @@ def rows(parsed: list[Parsed]) -> list[Row]:
     out = []
     pack = load_packs()
     for index, item in enumerate(parsed):
-        facts = ArticleFacts(item.doc, pack)
+        facts = ArticleFacts(item.doc, pack).follow(item.candidates)
         actors = ActorMatcher(item.gold["actors"], item.doc._.actors or [])
         for candidate in item.candidates:
             matched = gold_matches(candidate, item.gold, actors)
