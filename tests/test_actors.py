@@ -371,6 +371,16 @@ def test_a_capitalised_document_is_no_actor(nlp, text):
     assert not [a for a in doc._.actors if a["id"] in ("order", "compact", "eo", "the-eo")]
 
 
+@pytest.mark.parametrize("text, event", [
+    ("During the Pacific Leaders' Summit, the presidents directed the formation of a committee.",
+     "summit"),
+    ("The Northern Energy Dialogue will meet again in the spring.", "dialogue"),
+])
+def test_an_event_is_no_actor(nlp, text, event):
+    doc = analyse(nlp, text)
+    assert not [a for a in doc._.actors if event in a["id"]]
+
+
 def test_a_states_official_name_is_that_state(nlp):
     doc = analyse(nlp, "The Democratic People's Republic of Korea rejected the proposal.")
     assert mentioned_as(doc, "north-korea") == ["Democratic People's Republic of Korea"]

@@ -311,6 +311,52 @@ def test_a_reaction_carries_the_issue_of_the_move_it_answers(nlp):
     assert "thread_target" in rows["trade"] and "thread_target" not in rows["other"]
 
 
+def candidates_of(nlp, text, actors, types=None):
+    doc = build(nlp, text, actors)
+    if types:
+        for record in doc._.actors:
+            record["type"] = types.get(record["id"], record["type"])
+    return {(c.actor, c.prior) for c in CandidateFinder(doc, load_packs()).run()}
+
+
+def test_names_coordinated_with_an_apposition_act_too(nlp):
+    # the small model makes "the Summit" the subject, the first leader its apposition and the
+    # others that apposition's conjuncts
+    text = ("During the Nordic Leaders’ Summit (NLS) on January 9-10, 2023 President Arlo Vance, "
+            "President Bea Lund, and Prime Minister Cyd Moor directed the formation of a committee.")
+    found = candidates_of(nlp, text, {"arlo-vance": ["Arlo Vance"], "bea-lund": ["Bea Lund"],
+                                      "cyd-moor": ["Cyd Moor"]})
+    assert {"arlo-vance", "bea-lund", "cyd-moor"} <= {actor for actor, _ in found}
+
+
+def test_the_three_countries_are_three_states(nlp):
+    text = ("Ruritania and Osterlich signed the accord. Carpathia welcomed it. "
+            "The three countries committed to meeting again in the summer.")
+    actors = {"ruritania": ["Ruritania"], "osterlich": ["Osterlich"], "carpathia": ["Carpathia"]}
+    states = {a: "state" for a in actors}
+    committed = {actor for actor, kind in candidates_of(nlp, text, actors, states) if kind == "offer"}
+    assert committed == {"ruritania", "osterlich", "carpathia"}
+
+
+@pytest.mark.parametrize("text, guests", [
+    ("The President looks forward to welcoming Prime Minister Albanese and Prime Minister Kishida "
+     "to the White House.", {"anthony-albanese", "fumio-kishida"}),
+    ("President Petro received Deputy Adviser Finer in Bogota to advance cooperation.", {"jon-finer"}),
+])
+def test_hosting_a_guest_is_a_meeting(nlp, text, guests):
+    actors = {"host": ["The President", "President Petro"], "anthony-albanese": ["Albanese"],
+              "fumio-kishida": ["Kishida"], "jon-finer": ["Deputy Adviser Finer"]}
+    met = {actor for actor, kind in candidates_of(nlp, text, actors) if kind == "meet"}
+    assert met == {"host"} | guests
+
+
+@pytest.mark.parametrize("text", ["Ruritania welcomed the ceasefire agreed by the two sides.",
+                                  "Ruritania received a letter from the Osterlich embassy."])
+def test_welcoming_or_receiving_a_thing_is_no_meeting(nlp, text):
+    found = candidates_of(nlp, text, {"ruritania": ["Ruritania"]})
+    assert ("ruritania", "meet") not in found
+
+
 def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
     text = "They followed up on the discussions between Trump and Putin in Riyadh."
     doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})

@@ -181,6 +181,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.state_bodies |= set(spec.get("state_bodies") or ())
     reg.relational_nouns |= set(spec.get("relational_nouns") or ())
     reg.instrument_words |= {w.lower() for w in spec.get("instrument_words") or ()}
+    reg.instrument_words |= {w.lower() for w in spec.get("event_words") or ()}
     reg.pronouns.update(spec.get("pronouns") or {})
     reg.definite_anaphors.update(spec.get("definite_anaphors") or {})
 
@@ -414,7 +415,7 @@ class ActorFinder:
                 continue   # "the Foreign Ministers of Australia, Japan ...": generic agents
                 # that speak for the states qualifying them (resolve_group), not a new actor
             if ent.label_ == "ORG" and ent.root.lower_ in self.reg.instrument_words:
-                continue   # "this Order will", "The Compact will support", "the EO": documents
+                continue   # "this Order will", "the EO", "the Leaders' Summit": documents, events
             name = _clean_name(ent, self.reg.honorifics)
             kind = UNKNOWN_LABELS[ent.label_]
             if ent.label_ == "PERSON" or _after_title_of(ent):

@@ -78,6 +78,19 @@ class Candidate:
     rule: bool = False
 
 
+NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _count(noun: Token) -> int | None:
+    """How many the text says a collective holds ("the three countries", "both nations")."""
+    for child in noun.children:
+        if child.dep_ in ("nummod", "det", "predet") and child.lower_ in NUMBER_WORDS:
+            return NUMBER_WORDS[child.lower_]
+        if child.dep_ == "nummod" and child.text.isdigit() and int(child.text) < 10:
+            return int(child.text)
+    return None
+
+
 class CandidateFinder:
     """One article's candidates; holds the per-document state the rules share (the last act,
     for "support it"; the parties in context, for "both sides")."""
@@ -191,10 +204,23 @@ class CandidateFinder:
                 act_type = spec["negated_type"]
             else:
                 polarity = "negative"
+        if spec.get("hosts") and polarity == "positive" and self._welcomes_a_party(token):
+            # "welcomed Prime Minister Kishida to the White House", "received the envoy":
+            # hosting a guest is a meeting
+            spec = {**spec, "type": "meet", "issue": "talks_format", "symmetric": True}
+            act_type = "meet"
         if act_type is None:
             return None
         return {"spec": spec, "type": act_type, "polarity": polarity, "source": trigger.source,
                 "code": trigger.code}
+
+    def _welcomes_a_party(self, verb: Token) -> bool:
+        """Is what the verb welcomes a person or a state (a guest), not a decision or a plan?"""
+        records = {a["id"]: a for a in self.doc._.actors or ()}
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return bool(objects) and all(
+            records.get(actor.lstrip("~"), {}).get("type") in ("person", "state")
+            for o in objects for actor in (self._resolve_all(o, None) or ["?"]))
 
     def _speech_frame(self, token: Token) -> dict | None:
         """"X said that Y should/must/can only be ..." is X's demand about Y."""
@@ -417,10 +443,16 @@ class CandidateFinder:
     def _controller(top: Token) -> list[tuple[Token, str]]:
         """The agent of a verb with no subject of its own: a participle or infinitive takes the
         subject of the verb it hangs from ("deployed an armada, urging Iran to ...", "committed
-        to protect"); an infinitive under a noun takes the noun's possessor or the subject of the
+        to protect", "looks forward to welcoming"); an infinitive under a noun takes the noun's possessor or the subject of the
         verb that governs the noun ("their efforts to provide", "took action to address")."""
         if top.dep_ in ("advcl", "xcomp", "conj") and top.head.pos_ in ("VERB", "AUX"):
             found = syntax.subjects(top.head, passive=True)
+            if found:
+                return [(s, "controller") for s in found]
+        if top.dep_ == "pcomp" and top.pos_ == "VERB" and top.head.dep_ == "prep" \
+                and top.head.head.pos_ in ("VERB", "AUX", "ADJ"):
+            # a gerund after a preposition: "looks forward to welcoming", "committed to meeting"
+            found = syntax.subjects(top.head.head, passive=True)
             if found:
                 return [(s, "controller") for s in found]
         if top.dep_ == "acl" and top.head.pos_ in ("NOUN", "PROPN"):
@@ -542,8 +574,11 @@ class CandidateFinder:
                                  for member in _included(token)]
         # a list the parser read as appositions ("Secretary Blinken, Secretary Austin, and
         # Advisor Sullivan reiterated"); an apposition naming the same person adds no one
-        agents += [(appos, via + "+list") for token, via in agents for appos in token.children
-                   if appos.dep_ == "appos" and appos.pos_ == "PROPN"]
+        # (and the names coordinated with that apposition: "the Summit, President Biden,
+        # President López Obrador, and Prime Minister Trudeau directed")
+        agents += [(member, via + "+list") for token, via in agents for appos in token.children
+                   if appos.dep_ == "appos" and appos.pos_ == "PROPN"
+                   for member in (appos, *appos.conjuncts) if member.pos_ == "PROPN"]
         for token, via in agents:
             actors, direct = self._resolve_how(token, quote)
             for actor in actors:
@@ -579,6 +614,7 @@ class CandidateFinder:
                 parties = self._context_parties()
                 if token.lemma_.lower() in self.pack.state_collectives:
                     parties = self._as_states(parties)   # "the two countries": the states
+                    parties = self._up_to(parties, _count(token))
                 return parties, set()
         if token.lower_ in PLURAL_PRONOUNS and token.dep_ == "poss":
             clause = next((h for h in token.ancestors if h.pos_ in ("VERB", "AUX")), None)
@@ -601,6 +637,15 @@ class CandidateFinder:
             if state and state not in states:
                 states.append(state)
         return states or parties
+
+    def _up_to(self, states: list[str], count: int | None) -> list[str]:
+        """"The three countries" after a two-party act: the article's most mentioned states
+        complete the number the text gives."""
+        if not count or len(states) >= count:
+            return states
+        ranked = sorted((a for a in self.doc._.actors or () if a.get("type") == "state"
+                         and a["id"] not in states), key=lambda a: -len(a["mentions"]))
+        return states + [a["id"] for a in ranked[:count - len(states)]]
 
     def _context_parties(self) -> list[str]:
         """The parties "both sides", "they" or a joint statement's "we" stand for: those of the

@@ -21,7 +21,8 @@ Steps:
 3. Fit the detector (logistic), the type and issue models (softmax over allowed sets) with
    `parley.linear`.
 4. Choose the detector threshold by k-fold cross-validation over documents: the contract's act
-   F1 (`evaluation.gold.score_acts`) on each held-out fold, summed, for a grid of thresholds.
+   F1 (`evaluation.gold.score_acts`) on each held-out fold, summed, for a grid of thresholds;
+   the threshold with the best mean of the F1 on all documents and on the maintainers' own.
    The same folds give the cross-validated F1 reported in the weights file and the docs (also
    on the maintainers' own 78 documents alone, the closest proxy for their held-out gold), and a
    leave-one-genre-out run says how far each genre carries to the others.
@@ -317,10 +318,14 @@ def train(folder: Path = TRAINING_DIR, out: Path = OUT, k: int = 5, report=print
     for t in THRESHOLDS:
         report(f"threshold {t}: cross-validated act " + json.dumps(_prf(totals[t].acts))
                + f"; on the maintainers' documents F1 {within[t].acts.f1:.3f}")
-    # the highest threshold within a hair of the best F1: on a flat curve, prefer precision
-    # (the issue asks P >= 0.75 next to F1)
-    top = max(totals[t].acts.f1 for t in THRESHOLDS)
-    best = max(t for t in THRESHOLDS if totals[t].acts.f1 >= top - TIE)
+    # the threshold with the best mean of the two cross-validated F1s (all documents: most data;
+    # the maintainers' own: annotated like the held-out gold, whose density of acts differs),
+    # the highest within a hair of it: on a flat curve, prefer precision (the issue asks
+    # P >= 0.75 next to F1)
+    def both(t: float) -> float:
+        return (totals[t].acts.f1 + within[t].acts.f1) / 2
+    top = max(both(t) for t in THRESHOLDS)
+    best = max(t for t in THRESHOLDS if both(t) >= top - TIE)
     by_genre = leave_one_genre_out(parsed, table, best)
     report("leave one genre out: " + json.dumps(by_genre))
     genres = dict(sorted(Counter(item.gold["genre"] for item in parsed).items()))
