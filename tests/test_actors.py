@@ -381,6 +381,17 @@ def test_an_event_is_no_actor(nlp, text, event):
     assert not [a for a in doc._.actors if event in a["id"]]
 
 
+@pytest.mark.parametrize("text, person", [
+    ("Secretary Blinken and the Secretary of the Ruritanian Security Council Ivo Brasko held "
+     "consultations.", ("ivo-brasko", "person")),
+    ("The Undersecretary for Asia at the Foreign Ministry Lena Marsh attended the talks.",
+     ("lena-marsh", "person")),
+])
+def test_an_office_glued_to_a_name_is_not_part_of_it(nlp, text, person):
+    doc = analyse(nlp, text)
+    assert person in [(a["id"], a["type"]) for a in doc._.actors]
+
+
 def test_a_states_official_name_is_that_state(nlp):
     doc = analyse(nlp, "The Democratic People's Republic of Korea rejected the proposal.")
     assert mentioned_as(doc, "north-korea") == ["Democratic People's Republic of Korea"]

@@ -607,14 +607,19 @@ def _clean_name(ent: Span, honorifics: set[str]) -> str:
 
 
 def _after_title_of(ent: Span) -> bool:
-    """The entity follows "<Title> of" ("Director of National Intelligence Tulsi Gabbard")."""
+    """The entity follows "<Title> of/at/to" ("Director of National Intelligence Tulsi Gabbard",
+    "Under Secretary at the Foreign Ministry Roberto Velasco")."""
     doc, i = ent.doc, ent.start
-    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].is_title
+    return i >= 2 and doc[i - 1].lower_ in ("of", "at", "to") and doc[i - 2].is_title
 
 
 def _without_office(name: str, remnants: set[str]) -> str:
-    """'National Intelligence Tulsi Gabbard' -> 'Tulsi Gabbard' (at least two words stay)."""
+    """'National Intelligence Tulsi Gabbard' -> 'Tulsi Gabbard', 'the Russian Security Council
+    Nikolay Patrushev' -> 'Nikolay Patrushev': the words after the office's last word (at least
+    two words stay)."""
     words = name.split()
+    cut = max((i + 1 for i, word in enumerate(words[:-2]) if word in remnants), default=0)
+    words = words[cut:]
     while len(words) > 2 and words[0] in remnants:
         words = words[1:]
     return " ".join(words)
