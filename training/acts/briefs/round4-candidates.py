@@ -1,4 +1,5 @@
-import json, collections, random
+"""Round 4: every sub-agent document candidate that no annotated act matches, scored by the model of the day (run from the repository root)."""
+import json, collections
 from parley.components.acts import training as T
 from parley.components.acts.features import ArticleFacts, detector
 from parley.components.acts.lexicon import load_packs
