@@ -170,7 +170,7 @@ def test_durations(times_nlp):
 
 def test_vague_duration(times_nlp):
     rec = value_of(times_nlp, "The dispute has gone on for decades.", "decades")
-    assert rec["value"] == "PXDE" and rec["text"] == "decades"
+    assert rec["value"] == "PXY" and rec["text"] == "decades"  # (decades in years, as P20Y)
 
 
 def test_sets(times_nlp):
@@ -517,6 +517,9 @@ GATED_SENTENCES = [
     "Last night he said talks in April, in June last year and in the second quarter mattered.",
     "The winter 2022 offensive began on Friday, before the new plan.",
     "On the second day of the talks the delegations met again.",
+    "They left at 4 in the morning, by May, after two consecutive quarters of losses.",
+    "The marchers gather each July, and last Oct. 23 in the first half of 2024.",
+    "After a day-long meeting they ended a decades-long feud.",
 ]
 
 
@@ -761,3 +764,206 @@ def test_the_quarter_after_a_named_fiscal_quarter_is_that_quarter(times_nlp):
 
 def test_a_decade_word_without_the_is_an_age(times_nlp):
     assert value_of(times_nlp, "The minister, in her forties, resigned.", "forties") is None
+
+
+# ------------------------------------------------------------------------------ 2026-12-07 (b)
+
+
+def test_a_written_year_before_period_is_the_quarter_named(times_nlp):
+    text = ("Acme reported third-quarter profit of $5 million. In the 2024 period, it earned "
+            "$3 million, hurt by costs from its 2024 restructuring.")
+    assert value_of(times_nlp, text, "2024 period", "2025-10-20")["value"] == "2024-Q3"
+    assert value_of(times_nlp, text, "2024 restructuring", "2025-10-20")["value"] == "2024"
+
+
+def test_bare_month_under_a_past_event_verb_is_the_one_before(times_nlp):
+    past = "In January, the agency hired a new director."
+    assert value_of(times_nlp, past, "January", "2025-10-20")["value"] == "2025-01"
+    said = "The agency said it would hire a new director in January."
+    assert value_of(times_nlp, said, "January", "2025-10-20")["value"] == "2026-01"
+    deadline = "The regulator gave the bidders until mid-November to reply."
+    assert value_of(times_nlp, deadline, "November", "2025-10-20")["value"] == "2025-11"
+
+
+def test_a_day_after_ended_is_over(times_nlp):
+    text = "In the fiscal year ended Jan. 31, sales rose 4%."
+    assert value_of(times_nlp, text, "Jan. 31", "2025-10-31")["value"] == "2025-01-31"
+
+
+def test_the_previous_weekday_counts_from_the_day_named(times_nlp):
+    text = "Shares closed on Friday at $12, up 4% from the previous Friday."
+    assert value_of(times_nlp, text, "previous Friday")["value"] == "2025-08-08"
+    plain = "Talks resume next Friday."
+    assert value_of(times_nlp, plain, "next Friday")["value"] == "2025-08-22"
+
+
+def test_trading_days_are_days(times_nlp):
+    text = "The index has fallen for five trading days."
+    assert value_of(times_nlp, text, "five trading days")["value"] == "P5D"
+
+
+def test_durations_in_quarters(times_nlp):
+    text = "The retailer has lost money in the past two quarters."
+    assert value_of(times_nlp, text, "two quarters")["value"] == "P2Q"
+    growth = "The economy shrank after three consecutive quarters of growth."
+    assert value_of(times_nlp, growth, "three consecutive quarters")["value"] == "P3Q"
+    votes = "The motion won three quarters of the votes."
+    assert value_of(times_nlp, votes, "three quarters") is None
+
+
+def test_half_units_are_written_in_the_smaller_unit(times_nlp):
+    text = "The envoy spent 2 1/2 years in the camp and an hour and a half at the border."
+    assert value_of(times_nlp, text, "2 1/2 years")["value"] == "P2Y6M"
+    assert value_of(times_nlp, text, "an hour and a half")["value"] == "PT1H30M"
+    later = "A minute and a half later, the pilot called in."
+    assert value_of(times_nlp, later, "A minute and a half later")["value"] == "PT1M30S"
+    days = "The strike lasted two and a half days."
+    assert value_of(times_nlp, days, "two and a half days")["value"] == "P2DT12H"
+
+
+def test_a_quoted_title_is_not_a_time(times_nlp):
+    text = 'The senator said on NBC\'s "This Week" that talks would resume this week.'
+    records = times(times_nlp, text)
+    assert [r["text"] for r in records] == ["this week"]
+
+
+def test_may_after_a_preposition_of_time_is_the_month(times_nlp):
+    text = "The talks are supposed to conclude by May."
+    rec = value_of(times_nlp, text, "May", "2025-03-20")
+    assert rec["value"] == "2025-05" and rec["text"] == "May"
+    assert value_of(times_nlp, "She received a letter from May.", "May") is None
+
+
+def test_a_day_after_effective_is_the_next_one(times_nlp):
+    text = "The bank also named a new board, effective Feb. 1."
+    assert value_of(times_nlp, text, "Feb. 1", "2025-10-26")["value"] == "2026-02-01"
+
+
+def test_a_plan_in_the_past_perfect_is_not_ahead(times_nlp):
+    text = "The offer had been due to expire on Friday."
+    assert value_of(times_nlp, text, "Friday", "2025-08-18")["value"] == "2025-08-15"
+    plan = "The offer is due to expire on Friday."
+    assert value_of(times_nlp, plan, "Friday", "2025-08-18")["value"] == "2025-08-22"
+
+
+def test_hour_in_the_morning_or_evening(times_nlp):
+    text = "The convoy left at 4 in the morning and returned at 8 in the evening."
+    assert value_of(times_nlp, text, "4 in the morning")["value"] == "2025-08-17T04:00"
+    assert value_of(times_nlp, text, "8 in the evening")["value"] == "2025-08-17T20:00"
+
+
+def test_a_quoted_programme_title_with_a_number_is_not_a_duration(times_nlp):
+    text = 'The lawyer spoke on CBS\'s "60 Minutes" for ten minutes.'
+    assert [r["text"] for r in times(times_nlp, text)] == ["ten minutes"]
+
+
+def test_the_same_period_a_year_ago_is_the_named_period_a_year_before(times_nlp):
+    text = "Car sales fell 20% in March, compared with the same month a year ago."
+    rec = value_of(times_nlp, text, "a year ago", "2025-04-02")
+    assert rec["value"] == "2024-03" and rec["text"] == "the same month a year ago"
+    quarter = "The bank earned $3 million in the second quarter, against a loss for the " \
+              "corresponding period last year."
+    assert value_of(times_nlp, quarter, "last year", "2025-08-01")["value"] == "2024-Q2"
+    plain = "Car sales fell 20% in March, after rising last year."
+    assert value_of(times_nlp, plain, "last year", "2025-04-02")["value"] == "2024"
+
+
+def test_the_year_previous_is_the_year_before_the_one_named(times_nlp):
+    text = "Revenue reached $9 billion in 2019, up from $8 billion the year previous."
+    assert value_of(times_nlp, text, "the year previous", "2025-04-02")["value"] == "2018"
+
+
+def test_now_as_a_prefix_is_not_a_time(times_nlp):
+    text = "He spoke against the now-cancelled deal."
+    assert value_of(times_nlp, text, "now") is None
+
+
+def test_a_fiscal_year_before_a_plural_noun_is_a_year(times_nlp):
+    text = "The firm expects sales slightly above fiscal 2024 sales of $5 million."
+    assert value_of(times_nlp, text, "2024", "2025-04-02")["value"] == "2024"
+    assert value_of(times_nlp, "The army sent 2000 troops.", "2000") is None
+
+
+def test_single_day_is_one_day(times_nlp):
+    text = "The index had its worst single-day fall in a decade."
+    assert value_of(times_nlp, text, "single-day")["value"] == "P1D"
+
+
+def test_half_years_and_the_final_quarter(times_nlp):
+    text = ("Earnings will be lower for the last half of 2024, and the slump should last "
+            "through the first two quarters of next year; in the final quarter of 2023 they rose.")
+    assert value_of(times_nlp, text, "last half", "2024-10-20")["value"] == "2024-H2"
+    assert value_of(times_nlp, text, "first two quarters", "2024-10-20")["value"] == "2025-H1"
+    assert value_of(times_nlp, text, "final quarter", "2024-10-20")["value"] == "2023-Q4"
+
+
+def test_last_and_next_with_a_month_and_day(times_nlp):
+    text = "The mayor was elected last Oct. 23 and leaves office next March 5."
+    assert value_of(times_nlp, text, "last Oct. 23", "2025-04-19")["value"] == "2024-10-23"
+    assert value_of(times_nlp, text, "next March 5", "2025-04-19")["value"] == "2026-03-05"
+
+
+def test_each_month_is_a_set(times_nlp):
+    rec = value_of(times_nlp, "The marchers gather each July in the square.", "each July")
+    assert rec["value"] == "XXXX-07" and rec["type"] == "set"
+
+
+def test_the_week_of_a_day_is_that_week(times_nlp):
+    text = "The case may be heard the week of March 6."
+    rec = value_of(times_nlp, text, "March 6", "2025-02-24")
+    assert rec["value"] == "2025-W10" and rec["text"] == "the week of March 6"
+
+
+def test_a_past_plan_with_an_object_dates_its_event_either_side(times_nlp):
+    text = "Protesters planned a large march in the capital on Saturday."
+    assert value_of(times_nlp, text, "Saturday", "2025-08-15")["value"] == "2025-08-16"
+    done = "Protesters held a large march in the capital on Saturday."
+    assert value_of(times_nlp, done, "Saturday", "2025-08-15")["value"] == "2025-08-09"
+
+
+def test_an_infinitive_subject_of_a_past_verb_looks_back(times_nlp):
+    text = "The first two states to ratify the treaty on Friday were Chile and Peru."
+    assert value_of(times_nlp, text, "Friday", "2025-08-16")["value"] == "2025-08-15"
+
+
+def test_the_second_day_of_a_pair(times_nlp):
+    text = "The leaders will meet at the summit on April 24 and 25."
+    assert value_of(times_nlp, text, "25", "2025-02-10")["value"] == "2025-04-25"
+    share = "Shares rose on April 24 and 25 percent of them were sold."
+    assert value_of(times_nlp, share, "25 percent", "2025-02-10") is None
+
+
+def test_long_adjectives_are_durations(times_nlp):
+    text = "After a day-long meeting, the two sides ended their decades-long feud."
+    assert value_of(times_nlp, text, "day-long")["value"] == "P1D"
+    assert value_of(times_nlp, text, "decades-long")["value"] == "PXY"
+    assert value_of(times_nlp, "A two-week-long strike ended.", "two-week-long")["value"] == "P2W"
+
+
+def test_todays_before_a_generic_noun_is_present_ref(times_nlp):
+    text = "Such rules make no sense in today's world, said the author of today's report."
+    assert value_of(times_nlp, text, "today's world".split("'")[0])["value"] == "PRESENT_REF"
+    report = text.index("today's report")
+    records = {r["span"][0]: r["value"] for r in times(times_nlp, text)}
+    assert records[report] == SUNDAY
+    assert value_of(times_nlp, "It is a proud moment for today's Acme.", "today")["value"] \
+        == "PRESENT_REF"
+
+
+def test_a_frequency_adverb_after_a_quantity_is_a_rate(times_nlp):
+    text = "The plant will make 10,000 units annually, and sales should rise 8% annually."
+    assert times(times_nlp, text) == []
+    held = "The rally is held annually in the old square."
+    assert value_of(times_nlp, held, "annually")["value"] == "P1Y"
+
+
+def test_the_next_quarter_without_tense_is_ahead(times_nlp):
+    text = "The carmaker cut output, resulting in plant closures during the fourth quarter."
+    assert value_of(times_nlp, text, "fourth quarter", "2025-08-19")["value"] == "2025-Q4"
+    past = "Profit fell sharply in the fourth quarter."
+    assert value_of(times_nlp, past, "fourth quarter", "2025-08-19")["value"] == "2024-Q4"
+
+
+def test_may_opening_a_sentence_after_in(times_nlp):
+    assert value_of(times_nlp, "In May, the talks resumed.", "May", "2025-08-17")["value"] \
+        == "2025-05"

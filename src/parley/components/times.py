@@ -131,7 +131,7 @@ def _fill(regex: str, data: dict) -> str:
         "MONTH": _alternation(data["months"]),
         "UNIT": _alternation(data["units"]),
         "NUM": rf"(?:\d+(?:\.\d+)?|(?:{tens})[\s-](?:one|two|three|four|five|six|seven|eight|nine)"
-               rf"|{numbers})(?:\s+and\s+a\s+half)?",
+               rf"|{numbers})(?:\s+and\s+a\s+half|(?<=\d)\s+1/2|(?<=\d)½)?",
         "ORDINAL": _alternation(data["ordinals"]),
         "PART": _alternation(data["parts_of_day"]),
         "SEASON": _alternation(data["seasons"]),
@@ -274,9 +274,15 @@ def _verb_direction(verb, data: dict, day: bool = False) -> int:
         return 1
     window = verb.doc[max(verb.i - 3, verb.sent.start):verb.i + 1].text
     if data["future_re"].search(window):  # "plans to meet", "scheduled a meeting"
+        if re.search(r"\b(?:had|'d|’d)\s+(?:been\s+)?\w+\s+(?:to|for)\b",
+                     verb.doc[max(verb.i - 5, verb.sent.start):verb.i + 1].text, re.I):
+            return 0  # "it had been due to expire Friday": a plan overtaken, either side
         return 1
-    if (day and verb.tag_ == "VB" and "to" in aux and verb.head.tag_ == "VBD"
-            and verb.dep_ in ("xcomp", "advcl", "acl", "relcl")):
+    ruler = verb.head
+    if verb.dep_ in ("acl", "relcl") and ruler.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
+        ruler = ruler.head  # "the first states to ratify it on Friday were ...": the noun's verb
+    if (day and verb.tag_ == "VB" and "to" in aux and ruler.tag_ == "VBD"
+            and verb.dep_ in ("xcomp", "advcl", "acl", "relcl", "nsubj", "csubj")):
         # "agreed to buy the firm Friday", "the first to join on Friday": a weekday after an
         # infinitive under a past verb mostly dates the past event, not a plan
         return -1
@@ -286,6 +292,10 @@ def _verb_direction(verb, data: dict, day: bool = False) -> int:
     if (verb.tag_ == "VBN" and any(a in ("would", "should", "might", "may", "must") for a in aux)
             and not any(a in ("have", "'ve", "’ve") for a in aux)):
         return 1  # a modal passive: "should be completed in October"
+    if (day and verb.lemma_ in ("plan", "schedule") and verb.tag_ in ("VBD", "VBN")
+            and any(c.dep_ == "dobj" for c in children)
+            and not any(c.dep_ == "xcomp" for c in children)):
+        return 0  # "they planned a rally on Saturday": the plan is past, the rally either side
     if verb.tag_ in ("VBD",) or any(a in ("had", "did", "has", "have", "was", "were") for a in aux):
         return -1
     if verb.tag_ == "VBN" and not aux:
@@ -383,9 +393,10 @@ def _number(word: str | None) -> float | None:
     if word is None:
         return 1
     word = re.sub(r"\s+", " ", word.lower().strip())
-    if word.endswith(" and a half"):
-        whole = _number(word[:-len(" and a half")])
-        return None if whole is None else whole + 0.5
+    for half in (" and a half", " 1/2", "½"):
+        if word.endswith(half):
+            whole = _number(word[:-len(half)])
+            return None if whole is None else whole + 0.5
     data = lexicon()
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
         return float(word)
@@ -455,16 +466,34 @@ def _month_day_year(m, anchor, ctx, data):
     day = int(m.group("day"))
     if not 1 <= day <= 31:
         return None
+    shift = (m.groupdict().get("shift") or "").lower()
     if m.group("year"):
         year = int(m.group("year"))
     elif anchor is None:
         return "date", f"XXXX-{month:02d}-{day:02d}"
+    elif shift:  # "last Oct. 23": the one before the article date, "next March 5" after it
+        if shift == "last":
+            year = anchor.year if (month, day) < (anchor.month, anchor.day) else anchor.year - 1
+        else:
+            year = anchor.year if (month, day) > (anchor.month, anchor.day) else anchor.year + 1
+    elif _ENDED_BEFORE.search(doc_text(ctx.doc)[max(0, m.start() - 12):m.start()]
+                              if ctx.doc is not None else ""):
+        # "the fiscal year ended Jan. 31" (in October): a period over, the latest such day
+        year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+    elif _EFFECTIVE_BEFORE.search(doc_text(ctx.doc)[max(0, m.start() - 20):m.start()]
+                                  if ctx.doc is not None else ""):
+        # "a new office of the chairman, effective Feb. 1" (in October): the next such day
+        year = anchor.year if (month, day) >= (anchor.month, anchor.day) else anchor.year + 1
     else:
         year = _month_day_year_by_tense(anchor, month, day, 1 if _plain_future(ctx) else 0)
     try:
         return "date", dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+_ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$", re.I)
+_EFFECTIVE_BEFORE = re.compile(r"\beffective\s+(?:on\s+|as\s+of\s+|from\s+)?$", re.I)
 
 
 def _plain_future(ctx) -> bool:
@@ -526,7 +555,7 @@ def _month_only(m, anchor, ctx, data):
     month = data["lower_months"][m.group("month").lower().rstrip(".")]
     if anchor is None:
         return "date", f"XXXX-{month:02d}"
-    shift = (m.group("shift") or "").lower()
+    shift = (m.groupdict().get("shift") or "").lower()
     if shift:
         direction = data["shifts"].get(re.sub(r"\s+", " ", shift), 0)
         direction = direction if direction else 0
@@ -538,9 +567,33 @@ def _month_only(m, anchor, ctx, data):
         year = anchor.year if month < anchor.month else anchor.year - 1
     elif shift and direction > 0:
         year = anchor.year if month > anchor.month else anchor.year + 1
+    elif month != anchor.month and _past_event_verb(ctx):
+        # "In January, the firm hired a new chief" (in October): the January before
+        year = anchor.year if month < anchor.month else anchor.year - 1
     else:
         year = _month_year_by_tense(anchor, month, ctx.direction())
     return "date", f"{year:04d}-{month:02d}"
+
+
+_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by|before)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+
+
+def _past_event_verb(ctx) -> bool:
+    """The expression's own verb is a simple past of an event ("In January, it hired a
+    chief", "the plant was sold in March"), not a verb of saying ("said ... in April" is
+    as often about a coming April) and not under a future or a modal."""
+    verb = ctx.verb()
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    before = doc_text(ctx.doc)[max(0, ctx.start - 20):ctx.start]
+    if _DEADLINE_BEFORE.search(before):  # "gave them until mid-November": a deadline
+        return False
+    if verb.lemma_ in lexicon()["reporting_verbs"]:
+        return False
+    aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VBD" and not aux:
+        return True
+    return verb.tag_ == "VBN" and bool(aux) and all(a in ("was", "were") for a in aux)
 
 
 def _month_year_by_tense(anchor: dt.date, month: int, direction: int) -> int:
@@ -569,7 +622,9 @@ def _year(m, anchor, ctx, data):
     doc = ctx.doc
     if doc is not None:
         span = doc.char_span(m.start(), m.end())
-        if span is not None and span.end < len(doc) and doc[span.end].tag_ == "NNS":
+        fiscal = re.search(r"\bfiscal\s+$", doc_text(doc)[max(0, m.start() - 8):m.start()], re.I)
+        if (span is not None and span.end < len(doc) and doc[span.end].tag_ == "NNS"
+                and not fiscal):  # ("fiscal 1989 sales" is the year)
             return None  # "2000 troops": a quantity
         if span is not None and span[0].ent_type_ in ("DATE",):
             return "date", f"{year:04d}"
@@ -649,7 +704,12 @@ def _quarter(m, anchor, ctx, data):
     if anchor is None:
         return "date", f"XXXX-Q{q}"
     current = (anchor.month - 1) // 3 + 1
-    year = anchor.year if q <= current or ctx.direction() > 0 else anchor.year - 1
+    if q <= current or ctx.direction() > 0:
+        year = anchor.year
+    elif q == current + 1 and ctx.direction() == 0:
+        year = anchor.year  # "closures during the fourth quarter" (in August): the next one
+    else:
+        year = anchor.year - 1
     return "date", f"{year}-Q{q}"
 
 
@@ -659,6 +719,17 @@ def _quarter_of_shifted_year(m, anchor, ctx, data):
         return None
     q = data["ordinals"][m.group("ord").lower()]
     return "date", f"{anchor.year + data['shifts'][m.group('shift').lower()]}-Q{q}"
+
+
+def _half_year(m, anchor, ctx, data):
+    """"the last half of 1989" -> 1989-H2, "the first half of next year" -> the next year's H1."""
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif anchor is not None:
+        year = anchor.year + data["shifts"][m.group("shift").lower()]
+    else:
+        return None
+    return "date", f"{year}-H{1 if m.group('which').lower() == 'first' else 2}"
 
 
 def _quarter_shift(m, anchor, ctx, data):
@@ -686,12 +757,33 @@ def _relative_day(m, anchor, ctx, data):
     offset, part = data["relative_days"][m.group("rel").lower()]
     if m.group("part"):
         part = data["parts_of_day"][m.group("part").lower()]
-    if m.group("rel").lower() == "today" and not part and _generic_today(ctx):
+    if m.group("rel").lower() == "today" and not part and (_generic_today(ctx)
+                                                             or _todays_generic_noun(m, ctx)):
         return "date", "PRESENT_REF"
     if anchor is None:
         return None
     day = anchor + dt.timedelta(days=offset)
     return "date", day.isoformat() + (f"T{part}" if part else "")
+
+
+def _todays_generic_noun(m, ctx) -> bool:
+    """"today's world", "today's young people", "today's GM": "today's" meaning nowadays
+    (TimeML PRESENT_REF) before a noun of the list `generic_after_today` (or one adjective and
+    such a noun), or before a name that ends the phrase; "today's meeting", "today's editions"
+    stay the day."""
+    if ctx.doc is None:
+        return False
+    text = doc_text(ctx.doc)
+    after = re.match(r"\s?[’']s\s+([\w-]+)(?:\s+(\w+))?", text[m.end():m.end() + 60])
+    if after is None:
+        return False
+    words = [w.lower() for w in after.groups() if w]
+    if words[0] in lexicon()["generic_after_today"] or (
+            len(words) > 1 and words[1] in lexicon()["generic_after_today"]):
+        return True
+    first = ctx.doc.char_span(m.end() + after.start(1), m.end() + after.end(1))
+    return (first is not None and first[0].pos_ == "PROPN"
+            and re.match(r"\s*[^\w\s]", text[m.end() + after.end(1):]) is not None)
 
 
 def _generic_today(ctx) -> bool:
@@ -810,6 +902,8 @@ def _season_year(m, anchor, ctx, data):
 
 
 def _shifted_unit(m, anchor, ctx, data):
+    if ctx.doc is not None and _quoted_title(doc_text(ctx.doc), m):
+        return None  # ABC's "This Week": a programme, not a week
     unit = m.group("unit").lower()
     shift = re.sub(r"\s+", " ", m.group("shift").lower())
     if shift == "past" or (shift == "last" and m.start() >= 4
@@ -837,16 +931,29 @@ def _shifted_unit(m, anchor, ctx, data):
     return None
 
 
+def _quoted_title(text: str, m: re.Match) -> bool:
+    """Every word capitalized ("This Week", "Next Year") right after an opening quotation
+    mark: the title of a programme, a book or a film (CBS's "60 Minutes")."""
+    words = m.group(0).split()
+    before = text[max(0, m.start() - 1):m.start()]
+    return (len(words) > 1 and all(w[0].isupper() for w in words if w[0].isalpha())
+            and before in ("\"", "“", "'", "‘", "`"))
+
+
 def _ago(m, anchor, ctx, data):
     number = _number(m.group("num"))
+    if m.group("half") and number is not None:  # "an hour and a half later"
+        number += 0.5
     unit = m.group("unit").lower()
-    if anchor is None or number is None or not float(number).is_integer():
+    if anchor is None or number is None:
         return None
     if unit in data["time_units"]:  # "an hour later": TimeML marks the length, PT1H
         return "duration", _duration_value(number, unit, data)
     if m.group("dir").lower() in ("before", "after") and _clause_follows(m, ctx):
         # "up to 15 years before Turkey is able to join": counted from an event, a length
         return "duration", _duration_value(number, unit, data)
+    if not float(number).is_integer():
+        return None
     n = int(number) * (1 if re.match(r"later|from|hence", m.group("dir").lower()) else -1)
     if unit == "year":
         return "date", str(anchor.year + n)
@@ -869,15 +976,30 @@ def _clause_follows(m, ctx) -> bool:
     return bool(re.match(r"[^\S\n]+[\w“\"]", doc_text(ctx.doc)[m.end():m.end() + 3]))
 
 
+# The next smaller unit and how many of it make one: a fraction is written in it.
+_SMALLER_UNIT = {"year": ("M", 12), "day": ("H", 24), "hour": ("M", 60), "minute": ("S", 60)}
+
+
 def _duration_value(number, unit: str, data: dict) -> str:
     code = data["units"][unit]
-    if unit == "decade" and number is not None:  # TimeBank writes "two decades" as P20Y
-        return f"P{_fmt_number(number * 10)}Y"
+    if unit == "decade":  # TimeBank writes "two decades" as P20Y, and "decades-long" as PXY
+        return f"P{_fmt_number(number * 10 if number is not None else None)}Y"
     if unit == "quarter":
         return f"P{_fmt_number(number * 3 if number else None)}M"
     if unit == "fortnight":
         return f"P{_fmt_number(number * 2 if number else None)}W"
     if number is not None and not float(number).is_integer():
+        # "2 1/2 years" -> P2Y6M, "a minute and a half" -> PT1M30S: the fraction in the next
+        # smaller unit, as TimeML writes it; a decimal where that is not a whole number
+        whole, part = int(number), number - int(number)
+        smaller = _SMALLER_UNIT.get(unit)
+        if smaller and float(part * smaller[1]).is_integer():
+            rest = f"{int(part * smaller[1])}{smaller[0]}"
+            if unit in data["time_units"]:
+                return f"PT{whole}{code}{rest}" if whole else f"PT{rest}"
+            if smaller[0] == "H":
+                return f"P{whole}{code}T{rest}" if whole else f"PT{rest}"
+            return f"P{whole}{code}{rest}" if whole else f"P{rest}"
         if unit in data["time_units"]:
             return f"PT{_fmt_number(number)}{code}"
         return f"P{_fmt_number(number)}{code}"
@@ -886,6 +1008,8 @@ def _duration_value(number, unit: str, data: dict) -> str:
 
 
 def _duration(m, anchor, ctx, data):
+    if ctx.doc is not None and _quoted_title(doc_text(ctx.doc), m):
+        return None
     unit = m.group("unit").lower()
     num = m.groupdict().get("num")
     shift = (m.groupdict().get("shift") or "").lower()
@@ -901,11 +1025,29 @@ def _duration(m, anchor, ctx, data):
     if unit == "second" and num and num.lower() in ("a", "one") and _noun_follows(m, ctx):
         return None  # "a second group", "a second A380": the ordinal, not a duration
     number = _number(num) if num else 1
-    if num and num.lower() in ("a", "an") and not m.group("shift"):
+    if m.groupdict().get("half") and number is not None:  # "a year and a half": P1Y6M
+        number += 0.5
+    if (num and num.lower() in ("a", "an") and not m.groupdict().get("shift")
+            and not m.groupdict().get("half")):
         before = (doc_text(ctx.doc) if ctx.doc is not None else "")[max(0, m.start() - 12):m.start()]
         if re.search(r"\b(?:once|twice|times|per)\s*$", before, re.I):
             return "set", _duration_value(1, unit, data)
     return "duration", _duration_value(number, unit, data)
+
+
+def _long_adjective(m, anchor, ctx, data):
+    """"day-long" -> P1D, "two-week-long" -> P2W, "decades-long" -> PXY (a number unknown)."""
+    unit = m.group("unit").lower()
+    if m.group("num"):
+        number = _number(m.group("num"))
+    else:
+        number = None if m.group("plural") else 1
+    return "duration", _duration_value(number, unit, data)
+
+
+def _quarters(m, anchor, ctx, data):
+    """"the past two quarters" -> P2Q, "several quarters" -> PXQ (TimeML's quarter unit)."""
+    return "duration", f"P{_fmt_number(_number(m.group('num')))}Q"
 
 
 def _noun_follows(m, ctx) -> bool:
@@ -930,13 +1072,25 @@ def _every(m, anchor, ctx, data):
     return "set", _duration_value(_number(num.strip()) if num else 1, unit, data)
 
 
+def _every_month(m, anchor, ctx, data):
+    return "set", f"XXXX-{data['lower_months'][m.group('month').lower()]:02d}"
+
+
 def _every_weekday(m, anchor, ctx, data):
     weekday = data["lower_weekdays"][m.group("weekday").lower().rstrip("s")]
     return "set", f"XXXX-WXX-{weekday + 1}"
 
 
+_QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s*(?:%|percent|million|billion|thousand)?|"
+                              r"\$[\d,.]+\s*(?:million|billion)?)(?:\s+[a-z]+)?\s+$", re.I)
+
+
 def _set_word(m, anchor, ctx, data):
-    return "set", data["set_words"][m.group("word").lower()]
+    word = m.group("word").lower()
+    if (word.endswith("ly") and ctx.doc is not None
+            and _QUANTITY_BEFORE.search(doc_text(ctx.doc)[max(0, m.start() - 40):m.start()])):
+        return None  # "to rise 8.5% annually", "10,000 units annually": a rate, not a time
+    return "set", data["set_words"][word]
 
 
 def _clock(m, anchor, ctx, data):
@@ -952,6 +1106,15 @@ def _clock(m, anchor, ctx, data):
     day = anchor.isoformat() if anchor else "XXXX-XX-XX"
     utc = "Z" if (m.groupdict().get("zone") or "") in ("UTC", "GMT") else ""
     return "time", f"{day}T{hour:02d}:{minute:02d}{utc}"
+
+
+def _clock_part(m, anchor, ctx, data):
+    """"4 in the morning" -> T04:00, "8 o'clock in the evening" -> T20:00."""
+    hour = int(m.group("hour")) % 12
+    if m.group("part").lower() in ("afternoon", "evening"):
+        hour += 12
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "time", f"{day}T{hour:02d}:00"
 
 
 def _noon(m, anchor, ctx, data):
@@ -1048,14 +1211,16 @@ _RULES = {
     "holiday": _holiday, "month_shift_year": _month_shift_year,
     "quarter_of_shifted_year": _quarter_of_shifted_year, "short_year": _short_year,
     "mid_year": _mid_year, "century": _century, "anaphoric_unit": _anaphoric_unit,
-    "week_of_month": _week_of_month, "event_day": _event_day,
+    "week_of_month": _week_of_month, "event_day": _event_day, "quarters": _quarters,
+    "clock_part": _clock_part, "half_year": _half_year,
+    "every_month": _every_month, "long_adjective": _long_adjective,
 }
 
 # Rules whose value depends on the anchor: only these are re-anchored on a statement's date.
 _DEICTIC = {"relative_day", "last_night", "weekday", "shifted_unit", "ago", "month_only",
-            "clock", "noon", "quarter", "quarter_shift", "season", "definite_quarter",
-             "year_ago", "the_year", "the_day", "holiday", "event_day",
-            "month_shift_year", "quarter_of_shifted_year"}
+            "clock", "clock_part", "noon", "quarter", "quarter_shift", "season",
+            "definite_quarter", "year_ago", "the_year", "the_day", "holiday", "event_day",
+            "month_shift_year", "quarter_of_shifted_year", "half_year"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1103,32 +1268,42 @@ def extract_times(doc: Doc, article_date: str | None) -> list[dict]:
             narrative[len(records) - 1] = Context(doc, start, end).direction() <= 0
     _part_of_day_apart(records)
     _year_ago_quarters(text, records)
+    _same_period_a_year_before(text, records)
     _the_day_refers_back(records)
+    _weekday_from_named_day(text, records)
     _the_quarter_refers_back(records)
     _narrative_years(records, narrative, anchor)
     _anaphoric_periods(records)
     _the_year_of_the_sentence(text, records)
     _event_days_from_text(doc, records)
+    _the_week_of_a_day(text, records)
+    records = _second_day_of_a_pair(text, records)
     records = _clock_with_weekday(text, records)
     _clock_on_named_day(text, records)
     return _month_with_spelled_year(text, records)
+
+
+_FULL_STOP = re.compile(r"(?<![ap]\.m)\. |[ap]\.m\. (?=[A-Z][a-z])(?!\w+day\b)")
 
 
 def _clock_on_named_day(text: str, records: list[dict]) -> None:
     """A clock time in a sentence that names a day is a time of that day, not of the article
     date: "the jet flew on Tuesday, taking off at 18:00 UTC" -> Tuesday's 18:00. The nearest
     day-precise date in the same sentence wins."""
-    days = [r for r in records if re.fullmatch(r"\d{4}-\d\d-\d\d", r["value"])]
+    days = [r for r in records if re.fullmatch(r"\d{4}-\d\d-\d\d", r["value"])
+            or r.get("rule") == "clock_day"]  # "4 in the morning (4 a.m. Thursday)"
     for record in records:
-        if record.get("rule") not in ("clock", "noon") or "T" not in record["value"]:
+        if record.get("rule") not in ("clock", "clock_part", "noon") or "T" not in record["value"]:
             continue
         start, end = record["span"]
         left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
-        right = min(i if i >= 0 else len(text) for i in (text.find(". ", end), text.find("\n", end)))
+        stop = _FULL_STOP.search(text, end)  # (not the stop of "a.m." before a zone or day)
+        right = min(i if i >= 0 else len(text)
+                    for i in (stop.start() if stop else -1, text.find("\n", end)))
         near = [d for d in days if left < d["span"][0] and d["span"][1] <= right + 1]
         if near:
             day = min(near, key=lambda d: min(abs(d["span"][0] - end), abs(start - d["span"][1])))
-            record["value"] = day["value"] + "T" + record["value"].split("T", 1)[1]
+            record["value"] = day["value"][:10] + "T" + record["value"].split("T", 1)[1]
 
 
 _OF_GAP = re.compile(r",?\s+(?:of\s+)?")
@@ -1165,7 +1340,7 @@ def _anaphoric_periods(records: list[dict]) -> None:
             text = record["text"].lower()
             shift = 1 if "following" in text else -1 if re.search(
                 r"previous|preceding|prior", text) else 0
-            unit = text.split()[-1]
+            unit = re.search(r"\b(year|month|quarter)\b", text).group(1)  # ("the year previous")
             year, month, quarter = last
             if unit == "month" and month is None and last_month is not None:
                 year, month, quarter = last_month  # "December 14 and 15 last year ... later
@@ -1367,6 +1542,71 @@ def _the_quarter_refers_back(records: list[dict]) -> None:
             # forecast, is not the one reported: the last completed quarter stays)
 
 
+_ANAPHORIC_WEEKDAY = re.compile(r"(previous|following|next)\s+(\w+)\.?", re.I)
+
+
+def _weekday_from_named_day(text: str, records: list[dict]) -> None:
+    """"The previous Friday", "the following Monday" count from the day the text named last,
+    not from the article date: "shares closed Friday 4% below the previous Friday" is the
+    Friday a week before; "next Monday" without "the" stays the article's."""
+    last_day = None
+    for record in records:
+        match = _ANAPHORIC_WEEKDAY.fullmatch(record["text"])
+        start = record["span"][0]
+        if (match and record.get("rule") == "weekday" and last_day is not None
+                and text[max(0, start - 4):start].lower() == "the "):
+            weekday = lexicon()["lower_weekdays"][match.group(2).lower()]
+            if match.group(1).lower() in ("following", "next"):
+                day = last_day + dt.timedelta(days=(weekday - last_day.weekday()) % 7 or 7)
+            else:
+                day = last_day - dt.timedelta(days=(last_day.weekday() - weekday) % 7 or 7)
+            record["value"] = day.isoformat() + record["value"][10:]
+        elif _DAY_VALUE.fullmatch(record["value"]):
+            last_day = dt.date.fromisoformat(record["value"])
+
+
+_AND_DAY = re.compile(r"\s+(?:and|or|to|through)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+                      r"(?=\s*(?:[,.;:)]|$|\s(?:in|at|of|when|for|to)\b))")
+
+
+def _second_day_of_a_pair(text: str, records: list[dict]) -> list[dict]:
+    """"The summit on April 24 and 25": the bare "25" is a day of the same month."""
+    added = []
+    for record in records:
+        if record.get("rule") != "month_day_year" or not _DAY_VALUE.fullmatch(record["value"]):
+            continue
+        match = _AND_DAY.match(text, record["span"][1])
+        if match is None:
+            continue
+        first = dt.date.fromisoformat(record["value"])
+        try:
+            second = first.replace(day=int(match.group("day")))
+        except ValueError:
+            continue
+        if second <= first:
+            continue
+        start, end = match.span("day")
+        added.append({**record, "span": [start, end], "text": text[start:end],
+                      "value": second.isoformat()})
+    if not added:
+        return records
+    return sorted(records + added, key=lambda r: r["span"][0])
+
+
+_WEEK_OF = re.compile(r"\bthe\s+week\s+of\s+$", re.I)
+
+
+def _the_week_of_a_day(text: str, records: list[dict]) -> None:
+    """"A hearing the week of March 6" is that week (2000-W10), one expression."""
+    for record in records:
+        start = record["span"][0]
+        before = _WEEK_OF.search(text, max(0, start - 20), start)
+        if before and _DAY_VALUE.fullmatch(record["value"]) and not record.get("part_of_day"):
+            record["value"] = _iso_week(dt.date.fromisoformat(record["value"]))
+            record["span"] = [before.start(), record["span"][1]]
+            record["text"] = text[before.start():record["span"][1]]
+
+
 def _the_day_refers_back(records: list[dict]) -> None:
     """"The day" is the day the text last named (a day-precise date before it), else the
     article date: news says "on Monday ... stocks closed the day down 2%"."""
@@ -1418,9 +1658,44 @@ def _year_ago_quarters(text: str, records: list[dict]) -> None:
             left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), 0)
             right = text.find(". ", end)
             sentence = text[left:right if right > 0 else len(text)].lower()
+            if record.get("rule") == "year":
+                # a year written out is that quarter only as "the 1988 period/quarter" ("its
+                # 1988 recapitalization" is the year), this year's as well as last year's
+                if (_PERIOD_AFTER.match(text, end)
+                        and 0 <= int(last_quarter[:4]) - int(value) <= 1):
+                    record["value"] = f"{value}-{last_quarter[5:]}"
+                continue
             near = start - quarter_end < 300 and record["text"].lower() != "last year"
             if ("quarter" in sentence or near) and int(value) == int(last_quarter[:4]) - 1:
                 record["value"] = f"{value}-{last_quarter[5:]}"
+
+
+_PERIOD_AFTER = re.compile(r"[\s-]+(?:fiscal\s+)?(?:period|quarter)\b", re.I)
+
+
+_SAME_PERIOD = re.compile(r"(?:\bthe\s+)?\b(?:same|corresponding|comparable)\s+"
+                          r"(?P<unit>month|period|quarter)\s+(?:of\s+)?$", re.I)
+_PERIOD_VALUE = re.compile(r"(\d{4})-(\d\d|Q\d)")
+
+
+def _same_period_a_year_before(text: str, records: list[dict]) -> None:
+    """"Sales fell 35% in January, compared with the same month a year ago": the month (or
+    quarter) the text named last, a year before (one expression, "the same month a year ago"
+    -> 2008-01), not the year."""
+    last = None  # (year, "MM" or "Qn")
+    for record in records:
+        start = record["span"][0]
+        match = _SAME_PERIOD.search(text, max(0, start - 40), start)
+        if match and last is not None and re.fullmatch(r"\d{4}", record["value"]):
+            unit = match.group("unit").lower()
+            if unit == "period" or (unit == "quarter") == last[1].startswith("Q"):
+                record["value"] = f"{int(last[0]) - 1:04d}-{last[1]}"
+                record["span"] = [match.start(), record["span"][1]]
+                record["text"] = text[match.start():record["span"][1]]
+            continue
+        period = _PERIOD_VALUE.fullmatch(record["value"][:7])
+        if period and record["type"] == "date" and not _DAY_VALUE.match(record["value"]):
+            last = (period.group(1), period.group(2))
 
 
 def _region_index(regions: list[tuple[int, int]], pos: int) -> int | None:
