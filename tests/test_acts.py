@@ -362,6 +362,15 @@ def test_welcoming_or_receiving_a_thing_is_no_meeting(nlp, text):
     assert ("ruritania", "meet") not in found
 
 
+def test_an_event_welcomed_as_fact_is_its_subjects_act(nlp):
+    text = ("The leaders welcomed that Ruritania and Osterlich intend to meet later this year. "
+            "The leaders demanded that Ruritania withdraw its troops.")
+    found = candidates_of(nlp, text, {"ruritania": ["Ruritania"], "osterlich": ["Osterlich"],
+                                      "leaders": ["The leaders"]})
+    assert {("ruritania", "meet"), ("osterlich", "meet"), ("leaders", "support")} <= found
+    assert ("ruritania", "concede") not in found   # a demand's content stays the demand's
+
+
 def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
     text = "They followed up on the discussions between Trump and Putin in Riyadh."
     doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})

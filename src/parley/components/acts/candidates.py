@@ -140,6 +140,8 @@ class CandidateFinder:
             if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
                                      and not syntax.dash_apart(token, other)
                                      and not syntax.own_clause(token, other)
+                                     and not syntax.reported_event(token, other,
+                                                                   self.pack.factive_verbs)
                    or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject

@@ -50,6 +50,7 @@ class Pack:
     predicts: set = field(default_factory=set)
     commitment_aux: set = field(default_factory=set)
     content_nouns: set = field(default_factory=set)
+    factive_verbs: set = field(default_factory=set)
     condition_marks: set = field(default_factory=set)
     condition_phrases: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)   # first word -> [(words, issue, strong, object)]
@@ -103,6 +104,7 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
     pack.light_verbs = set(raw.get("light_verbs") or [])
     pack.circumstance_preps = set(raw.get("circumstance_preps") or [])
     pack.content_nouns = set(raw.get("content_nouns") or [])
+    pack.factive_verbs = set(raw.get("factive_verbs") or [])
     deontic = raw.get("deontic_cues") or {}
     pack.deontic_aux = set(deontic.get("aux") or [])
     pack.deontic_verbs = set(deontic.get("verbs") or [])

@@ -132,3 +132,18 @@ def own_clause(inner: Token, outer: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+def reported_event(inner: Token, outer: Token, heads: set[str]) -> bool:
+    """`inner` sits in the complement clause, with its own subject, of a verb that takes an
+    event as fact ("The leaders welcomed that Secretary Blinken and the Foreign Ministers ...
+    intend to meet"): the event is its subject's act, and welcoming it is the outer one."""
+    if outer.lemma_.lower() not in heads:
+        return False
+    token = inner
+    while token.i != outer.i and token.head is not token:
+        if token.dep_ == "ccomp" and token.head.i == outer.i and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            return True
+        token = token.head
+    return False
