@@ -371,6 +371,16 @@ def test_an_event_welcomed_as_fact_is_its_subjects_act(nlp):
     assert ("ruritania", "concede") not in found   # a demand's content stays the demand's
 
 
+def test_met_with_someone_to_do_something_is_a_meeting_with_them(nlp):
+    # the small model reads "with [Prime Minister Lund of Ruritania to affirm ...]" as a clause
+    text = ("President Arlo Vance met today with Prime Minister Bea Lund of Ruritania to affirm "
+            "the strength of the bilateral relationship. Both leaders recognized the achievement.")
+    found = candidates_of(nlp, text, {"arlo-vance": ["President Arlo Vance"],
+                                      "bea-lund": ["Prime Minister Bea Lund"]})
+    assert {("arlo-vance", "meet"), ("bea-lund", "meet")} <= found
+    assert {actor for actor, kind in found if kind == "accept"} == {"arlo-vance", "bea-lund"}
+
+
 def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
     text = "They followed up on the discussions between Trump and Putin in Riyadh."
     doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})

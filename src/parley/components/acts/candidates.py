@@ -725,12 +725,20 @@ def _with_objects(trigger: Token) -> list[Token]:
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
         heads.append(trigger.head)
     return [g for head in heads for c in head.children if c.dep_ == "prep" and c.lower_ == "with"
-            for g in c.children if g.dep_ == "pobj"]
+            for g in _prep_objects(c)]
+
+
+def _prep_objects(prep: Token) -> list[Token]:
+    """A preposition's objects; "met with Prime Minister Draghi to affirm ...", which the small
+    model reads as "with [Draghi to affirm]", gives the subject of that clause."""
+    return [g for g in prep.children if g.dep_ == "pobj"] + [
+        s for g in prep.children if g.dep_ == "pcomp" and g.pos_ == "VERB"
+        for s in g.children if s.dep_ == "nsubj" and s.pos_ in ("PROPN", "NOUN")]
 
 
 def _objects(trigger: Token) -> list[Token]:
     """Direct objects and "with" objects of a trigger ("met Putin", "talks with Kyiv")."""
     return [c for c in trigger.children if c.dep_ == "dobj"] + [
         g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
-        for g in c.children if g.dep_ == "pobj"]
+        for g in _prep_objects(c)]
 
