@@ -381,6 +381,13 @@ def test_met_with_someone_to_do_something_is_a_meeting_with_them(nlp):
     assert {actor for actor, kind in found if kind == "accept"} == {"arlo-vance", "bea-lund"}
 
 
+def test_people_included_among_those_met_take_part(nlp):
+    text = ("He will also hold bilateral meetings with fellow leaders, including Prime Minister "
+            "Bea Lund, on Friday.")
+    found = candidates_of(nlp, text, {"host": ["He"], "bea-lund": ["Prime Minister Bea Lund"]})
+    assert ("bea-lund", "meet") in found
+
+
 def test_a_meeting_no_one_holds_is_a_meeting_of_its_participants(nlp):
     text = "They followed up on the discussions between Trump and Putin in Riyadh."
     doc = build(nlp, text, {"donald-trump": ["Trump"], "vladimir-putin": ["Putin"]})

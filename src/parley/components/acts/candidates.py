@@ -482,6 +482,9 @@ class CandidateFinder:
                 tokens += [g for g in child.children if g.dep_ == "dobj"]
         tokens += [c for t in list(tokens) for c in t.children if c.dep_ == "appos"]
         tokens += [c for t in list(tokens) for c in t.conjuncts if c not in tokens]
+        # "bilateral meetings with fellow G7 leaders, including Prime Minister Johnson"
+        # (the small model may hang "including" on the meeting noun itself)
+        tokens += [m for t in [*tokens, trigger] for m in _included(t) if m not in tokens]
         taken = {a for a, *_ in resolved}
         out = []
         for token in tokens:
