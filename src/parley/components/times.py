@@ -53,6 +53,12 @@ def lexicon() -> dict:
         r"(?:(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)|noon|midnight)"
         r"(?:\s+[A-Z]{2,4}T)?,?\s+(?:on\s+)?)?$" % _alternation(data["future_prepositions"]), re.I)
     data["statement_re"] = re.compile(r"\b(?:%s)\b" % _alternation(data["statement_cues"]), re.I)
+    data["deadline_re"] = re.compile(r"\b(?:%s)\s+(?:(?:early|mid|late)[\s-]+)?$"
+                                     % _alternation(data["deadline_prepositions"]), re.I)
+    data["period_end_re"] = re.compile(r"\b(?:%s)\s+$" % _alternation(data["period_end_cues"]),
+                                       re.I)
+    data["effective_re"] = re.compile(r"\b(?:%s)\s+$" % _alternation(data["effective_cues"]),
+                                      re.I)
     return data
 
 
@@ -476,11 +482,11 @@ def _month_day_year(m, anchor, ctx, data):
             year = anchor.year if (month, day) < (anchor.month, anchor.day) else anchor.year - 1
         else:
             year = anchor.year if (month, day) > (anchor.month, anchor.day) else anchor.year + 1
-    elif _ENDED_BEFORE.search(doc_text(ctx.doc)[max(0, m.start() - 12):m.start()]
+    elif data["period_end_re"].search(doc_text(ctx.doc)[max(0, m.start() - 12):m.start()]
                               if ctx.doc is not None else ""):
         # "the fiscal year ended Jan. 31" (in October): a period over, the latest such day
         year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
-    elif _EFFECTIVE_BEFORE.search(doc_text(ctx.doc)[max(0, m.start() - 20):m.start()]
+    elif data["effective_re"].search(doc_text(ctx.doc)[max(0, m.start() - 20):m.start()]
                                   if ctx.doc is not None else ""):
         # "a new office of the chairman, effective Feb. 1" (in October): the next such day
         year = anchor.year if (month, day) >= (anchor.month, anchor.day) else anchor.year + 1
@@ -490,10 +496,6 @@ def _month_day_year(m, anchor, ctx, data):
         return "date", dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-
-
-_ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$", re.I)
-_EFFECTIVE_BEFORE = re.compile(r"\beffective\s+(?:on\s+|as\s+of\s+|from\s+)?$", re.I)
 
 
 def _plain_future(ctx) -> bool:
@@ -575,9 +577,6 @@ def _month_only(m, anchor, ctx, data):
     return "date", f"{year:04d}-{month:02d}"
 
 
-_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by|before)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
-
-
 def _past_event_verb(ctx) -> bool:
     """The expression's own verb is a simple past of an event ("In January, it hired a
     chief", "the plant was sold in March"), not a verb of saying ("said ... in April" is
@@ -586,7 +585,7 @@ def _past_event_verb(ctx) -> bool:
     if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return False
     before = doc_text(ctx.doc)[max(0, ctx.start - 20):ctx.start]
-    if _DEADLINE_BEFORE.search(before):  # "gave them until mid-November": a deadline
+    if lexicon()["deadline_re"].search(before):  # "gave them until mid-November": a deadline
         return False
     if verb.lemma_ in lexicon()["reporting_verbs"]:
         return False

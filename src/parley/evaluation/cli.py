@@ -247,7 +247,9 @@ def geo_command(
     limit: int = typer.Option(None, help="At most N documents per corpus (quick runs)."),
     corpus: list[str] = typer.Option(None, help="Only these corpora: gwn, lgl (repeatable)."),
     no_e2e: bool = typer.Option(False, "--no-e2e", help="Skip the end-to-end run (resolution only)."),
-    min_population: int = typer.Option(500, help="Smallest GeoNames city in the gazetteer (the product's)."),
+    min_population: int = typer.Option(
+        None, help="Smallest GeoNames city in the gazetteer (default: the product's, "
+                   "places.MIN_CITY_POPULATION)."),
     json_path: str = typer.Option(None, "--json", help="Write the results as JSON here."),
     errors: int = typer.Option(0, help="Print up to N resolutions off by more than 161 km."),
     bench: int = typer.Option(0, help="Instead: time the places stage on N BBC bench articles."),
@@ -270,8 +272,9 @@ def geo_command(
         typer.echo(f"no geoparsing corpora under {root}", err=True)
         raise typer.Exit(2)
     details: list = []
+    table = {"min_city_population": min_population} if min_population else {}
     results = geo.evaluate(Path(root), corpora=corpus or None, limit=limit, end_to_end=not no_e2e,
-                           min_city_population=min_population, errors_out=details)
+                           errors_out=details, **table)
     typer.echo(geo.format_table(results))
     for item in details[:errors]:
         typer.echo(f"  {item['doc']}: {item['text']!r} -> {item['picked']} ({item['km']} km)")

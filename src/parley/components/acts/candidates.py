@@ -445,8 +445,9 @@ class CandidateFinder:
     def _controller(top: Token) -> list[tuple[Token, str]]:
         """The agent of a verb with no subject of its own: a participle or infinitive takes the
         subject of the verb it hangs from ("deployed an armada, urging Iran to ...", "committed
-        to protect", "looks forward to welcoming"); an infinitive under a noun takes the noun's possessor or the subject of the
-        verb that governs the noun ("their efforts to provide", "took action to address")."""
+        to protect", "looks forward to welcoming"); an infinitive under a noun takes the noun's
+        possessor or the subject of the verb that governs the noun ("their efforts to provide",
+        "took action to address")."""
         if top.dep_ in ("advcl", "xcomp", "conj") and top.head.pos_ in ("VERB", "AUX"):
             found = syntax.subjects(top.head, passive=True)
             if found:
