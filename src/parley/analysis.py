@@ -29,10 +29,10 @@ def analyse(articles: Iterable[Article], nlp: Language, *, n_process: int = 1,
 
     def texts() -> Iterator[str]:
         # plain strings, not Docs: with n_process > 1 spaCy then tokenises in its workers, as
-        # bare nlp.pipe does; the date rides on the string (see pipeline.DatedText)
+        # bare nlp.pipe does; the date and title ride on the string (see pipeline.DatedText)
         for article in articles:
             pending.append(article)
-            yield DatedText.of(article.text, article.date)
+            yield DatedText.of(article.text, article.date, article.title)
 
     for doc in nlp.pipe(texts(), n_process=n_process, batch_size=batch_size):
         article = pending.popleft()

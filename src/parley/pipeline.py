@@ -58,11 +58,14 @@ class DatedText(str):
     """
 
     article_date: str | None = None
+    article_title: str | None = None
 
     @classmethod
-    def of(cls, text: str, article_date: str | None) -> "DatedText":
+    def of(cls, text: str, article_date: str | None,
+           article_title: str | None = None) -> "DatedText":
         dated = cls(text)
         dated.article_date = article_date
+        dated.article_title = article_title
         return dated
 
 
@@ -99,7 +102,7 @@ def parse_view(text: str) -> str:
 
 
 class DatingTokenizer:
-    """The model's tokenizer, plus `doc._.article_date` from a `DatedText`. It tokenises the
+    """The model's tokenizer, plus `doc._.article_date` (and `article_title`) from a `DatedText`. It tokenises the
     text's `parse_view`, which the stages then read too; `analysis.build_analysis` takes the
     text of every span from the article itself."""
 
@@ -119,6 +122,9 @@ class DatingTokenizer:
         date = getattr(text, "article_date", None)
         if date is not None:
             doc._.article_date = date
+        title = getattr(text, "article_title", None)
+        if title:
+            doc._.article_title = title   # who wrote a statement (`actors.document_authors`)
         if furniture:
             chars = sum(end - start for start, end in furniture)
             doc._.stage_warnings = [f"page furniture skipped: {len(furniture)} line(s), {chars} "

@@ -31,7 +31,7 @@ def source_text(doc: Doc) -> str:
     return doc.user_data.get(SOURCE_KEY) or doc_text(doc)
 
 
-for _name in STAGE_ATTRIBUTES + ("article_date", "stage_warnings"):
+for _name in STAGE_ATTRIBUTES + ("article_date", "article_title", "stage_warnings"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 

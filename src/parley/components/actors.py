@@ -1010,14 +1010,22 @@ def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
                 actor["mentions"].append([start, end])
                 actor["mentions"].sort()
             return
+    add_actor(doc, actor_id, [[start, end]])
+
+
+def add_actor(doc: Doc, actor_id: str, mentions: list[list[int]]) -> None:
+    """Add a registry actor to `doc._.actors` (a statement's author whom the text itself never
+    names has no mentions); an id not in the registry is ignored."""
     reg = load_registry(doc.user_data.get(REGISTRY_KEY) or None)
     entry = reg.actors.get(actor_id)
     if entry is None:
         return
-    record = {"id": actor_id, "name": _group_name(entry, doc_text(doc)[start:end]),
-              "type": entry["type"],
+    if doc._.actors is None:
+        doc._.actors = []
+    surface = doc_text(doc)[mentions[0][0]:mentions[0][1]] if mentions else entry["name"]
+    record = {"id": actor_id, "name": _group_name(entry, surface), "type": entry["type"],
               "country": entry.get("country"), "aliases": list(entry.get("aliases") or ()),
-              "mentions": [[start, end]]}
+              "mentions": mentions}
     if entry["type"] == "person":
         record["gender"] = entry.get("gender")
     doc._.actors.append(record)

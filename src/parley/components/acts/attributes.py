@@ -73,10 +73,16 @@ class Context:
             root = trigger.head
         else:
             root = trigger
-        agent_ids = {t.i for a in agents for t in a.subtree}
+        # the agents are not what the act is about, except where the statement's authors
+        # demand something of them ("Eritrean forces should withdraw")
+        agent_ids = {t.i for a in agents for t in a.subtree} if frame.get("frame") != "author" \
+            else set()
         tokens = [t for t in root.subtree if t.i not in agent_ids]
         if root.i == trigger.i and trigger.pos_ in ("VERB", "AUX", "ADJ"):
-            excluded = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
+            # a statement's demand takes its coordinated verbs ("X should declare and adhere to
+            # a truce"), not a coordinated clause of its own ("..., and Y should withdraw")
+            excluded = {t.i for c in trigger.children if c.dep_ == "conj"
+                        and (frame.get("frame") != "author" or syntax.subjects(c)) for t in c.subtree}
             tokens = [t for t in tokens if t.i not in excluded]
         for content in frame.get("colon") or ():
             tokens += [t for t in content.subtree if t.i not in agent_ids]
@@ -128,10 +134,8 @@ class Context:
             if token.lower_ != token.lemma_.lower():
                 entries = entries + self.pack.keywords.get(token.lower_, [])
             for words, issue, strong, obj in entries:
-                end = token.i + len(words)
-                if end > len(doc) or not all(i in positions for i in range(token.i, end)):
-                    continue
-                if not all(syntax.word_matches(w, doc[token.i + k]) for k, w in enumerate(words)):
+                end = syntax.phrase_end(doc, token.i, words)
+                if end is None or not all(i in positions for i in range(token.i, end)):
                     continue
                 # a keyword used as an adjective names a domain, not the thing the act is
                 # about ("the humanitarian situation", "nuclear safety"): no object then

@@ -34,6 +34,7 @@ from ..actors import (
     actors_in_compound, actors_named_in, is_agent_noun, is_collective, is_relational,
     principal_actors, resolve_group, resolve_mention, state_of_code,
 )
+from ..authors import document_authors, first_person
 from . import attributes, syntax
 from .lexicon import Lexicon, Pack
 
@@ -43,7 +44,7 @@ PLURAL_PRONOUNS = {"they", "them", "their"}
 PLURAL_FIRST_PERSON = {"we", "us", "our"}
 RELATIVE_PRONOUNS = {"which", "who", "that"}
 COLLECTIVE_WORDS = {"each", "both", "two", "three", "all"}   # "The two exchanged views"
-SOURCE_RANK = {"pack": 2, "speech": 2, "cameo": 1, "commitment": 1}
+SOURCE_RANK = {"pack": 2, "speech": 2, "author": 2, "cameo": 1, "commitment": 1}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 HONORIFICS = {"sir", "dame", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "the"}
 
@@ -121,7 +122,8 @@ class CandidateFinder:
     def _sentence(self, sent: Span) -> None:
         found = []
         for token in sent:
-            frame = self._speech_frame(token) or self._trigger(token) or self._commitment(token)
+            frame = (self._speech_frame(token) or self._author_demand(token)
+                     or self._trigger(token) or self._commitment(token))
             if frame is not None:
                 found.append((token, frame))
         contents = [frame["content"] for _, frame in found if frame.get("content") is not None]
@@ -235,6 +237,21 @@ class CandidateFinder:
                         "source": "speech", "code": None}
         return None
 
+    def _author_demand(self, verb: Token) -> dict | None:
+        """"Belligerents in the Tigray region should declare and adhere to a ceasefire", "Russia
+        must end its illegal war": in a statement's own voice (outside quotations) a main clause
+        of obligation is its authors' demand of the clause's subject."""
+        if verb.pos_ not in ("VERB", "AUX") or not self._deontic(verb):
+            return None
+        if verb.dep_ != "ROOT" and not (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
+            return None
+        if any(s.lower_ in FIRST_PERSON for s in syntax.subjects(verb)):
+            return None   # "we must ...": the authors' own commitment, found as such
+        if self.context.enclosing_quote(verb.idx) is not None or not document_authors(self.doc):
+            return None
+        return {"spec": {"type": "demand", "author": True}, "type": "demand",
+                "polarity": "positive", "source": "author", "code": None, "frame": "author"}
+
     def _deontic(self, verb: Token) -> bool:
         lemmas = {c.lemma_.lower() for c in verb.children if c.dep_ == "aux"}
         if lemmas & self.pack.deontic_aux:
@@ -275,7 +292,7 @@ class CandidateFinder:
             # meeting involving Putin and Witkoff": no actor holds the meeting, its participants
             # take part in it
             agents = [(token, "participant") for _, token, *_ in self._participants(trigger, [])]
-        if not agents and not spec.get("judgement"):
+        if not agents and not (spec.get("judgement") or spec.get("author")):
             return
         if spec.get("needs_with") and any(via == "light" for _, via in agents) \
                 and not any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
@@ -304,6 +321,11 @@ class CandidateFinder:
         regions = context.regions(scope)
         time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
         resolved = self._actor_ids(agents, quote)
+        obligated = None
+        if spec.get("author"):
+            # the authors demand; the one obliged is the clause's subject, the demand's target
+            obligated = next((a for a, *_ in resolved), None)
+            resolved = [(a, None, "author", 0.7) for a in document_authors(self.doc)]
         if spec.get("judgement"):
             # "That is unacceptable": the one who judges is the speaker, not the thing judged
             judge = context.source(quote)["actor"]
@@ -323,7 +345,8 @@ class CandidateFinder:
                 continue   # "they offer Russia ...": an agent is not its own recipient
             act_type = frame["type"]
             others = [a for a, *_ in everyone if a != actor]
-            target = others[0] if meeting and others else context.target(trigger, actor, agent_tokens)
+            target = others[0] if meeting and others else obligated or context.target(
+                trigger, actor, agent_tokens)
             if target is None and others and syntax.reciprocal(trigger):
                 target = others[0]   # "Airbus and Boeing accuse each other": the other party
             untargeted = bool(spec.get("needs_target") and not target)
@@ -334,7 +357,7 @@ class CandidateFinder:
             source = context.source(quote)
             if spec.get("accusatory") and quote and source["actor"] and source["actor"] != actor:
                 act_type, target, actor = "accuse", actor, source["actor"]
-            rule = (frame["source"] in ("pack", "speech") and bool(rule_issues)
+            rule = (frame["source"] in ("pack", "speech", "author") and bool(rule_issues)
                     and "relcl" not in flags and via != "participant" and not untargeted
                     and not (spec.get("symmetric") and via != "subject" and len(resolved) > 1
                              and actor != resolved[0][0]))
@@ -627,8 +650,10 @@ class CandidateFinder:
             subjects = [s for s in syntax.subjects(clause) if s.pos_ != "PRON"] if clause else []
             if subjects:   # "The two countries reaffirmed their commitments"
                 return [a for s in subjects for a in self._resolve_all(s, quote)], set()
-        if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS or (
-                token.lower_ in PLURAL_FIRST_PERSON and quote is None):
+        if token.lower_ in PLURAL_FIRST_PERSON and token.pos_ == "PRON" and quote is None:
+            authors = first_person(self.doc, token.lower_)   # a statement's "we": its authors
+            return authors or self._context_parties(), set(authors)
+        if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS:
             return self._context_parties(), set()
         return [], set()
 
@@ -672,6 +697,9 @@ class CandidateFinder:
         if low in FIRST_PERSON:
             if quote and (quote.get("speaker") or {}).get("actor"):
                 return quote["speaker"]["actor"]
+            if quote is None and low not in PLURAL_FIRST_PERSON:
+                authors = first_person(self.doc, low)   # "I will sign it" in a statement
+                return authors[0] if authors else None
             return None
         phrase = syntax.noun_phrase(token) if token.pos_ != "PRON" else token.doc[token.i:token.i + 1]
         actor = resolve_mention(self.doc, token.idx, token.idx + len(token))

@@ -16,6 +16,20 @@ def word_matches(word: str, token: Token) -> bool:
     return word == "*" or word == token.lower_ or word == token.lemma_.lower()
 
 
+def phrase_end(doc, start: int, words) -> int | None:
+    """The end of `words` read from token `start`, stepping over whitespace tokens (web copy
+    writes "2016\xa0Peace\xa0Agreement", and spaCy makes each no-break space a token), or
+    None where the words are not there."""
+    i = start
+    for k, word in enumerate(words):
+        while k and i < len(doc) and doc[i].is_space:
+            i += 1
+        if i >= len(doc) or not word_matches(word, doc[i]):
+            return None
+        i += 1
+    return i
+
+
 def is_negated(token: Token) -> bool:
     """A `neg` child, or a "no"/"never" determiner or adverb on the token."""
     return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("det", "advmod"))

@@ -163,7 +163,7 @@ def parse(golds: list[dict], nlp=None, report=print) -> list[Parsed]:
     from ...pipeline import DatedText, load_pipeline
 
     nlp = nlp or load_pipeline()
-    texts = [DatedText.of(g["text"], g.get("date")) for g in golds]
+    texts = [DatedText.of(g["text"], g.get("date"), g.get("title")) for g in golds]
     out = []
     pack = load_packs()
     for gold, doc in zip(golds, nlp.pipe(texts, batch_size=8)):
