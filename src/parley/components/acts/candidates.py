@@ -222,6 +222,8 @@ class CandidateFinder:
         """Is what the verb welcomes a person or a state (a guest), not a decision or a plan?"""
         records = {a["id"]: a for a in self.doc._.actors or ()}
         objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if any(o.pos_ == "NOUN" and not is_agent_noun(o) for o in objects):
+            return False   # "welcomed Mr Mandelson's announcement": a thing, whoever made it
         return bool(objects) and all(
             records.get(actor.lstrip("~"), {}).get("type") in ("person", "state")
             for o in objects for actor in (self._resolve_all(o, None) or ["?"]))
@@ -644,6 +646,8 @@ class CandidateFinder:
                 if token.lemma_.lower() in self.pack.state_collectives:
                     parties = self._as_states(parties)   # "the two countries": the states
                     parties = self._up_to(parties, _count(token))
+                elif token.lemma_.lower() in self.pack.person_collectives:
+                    parties = self._as_people(parties)   # "the two leaders": the people
                 return parties, set()
         if token.lower_ in PLURAL_PRONOUNS and token.dep_ == "poss":
             clause = next((h for h in token.ancestors if h.pos_ in ("VERB", "AUX")), None)
@@ -668,6 +672,24 @@ class CandidateFinder:
             if state and state not in states:
                 states.append(state)
         return states or parties
+
+    def _as_people(self, parties: list[str]) -> list[str]:
+        """The leaders of the parties in context: a person stays, a state becomes the article's
+        most mentioned person of that state ("President Biden hosted the UAE's President ... The
+        two leaders reaffirmed ...": Biden and the UAE's president, not Biden and the UAE)."""
+        records = {a["id"]: a for a in self.doc._.actors or ()}
+        people = []
+        for actor in parties:
+            record = records.get(actor) or {}
+            if record.get("type") == "state" and record.get("country"):
+                ranked = sorted((a for a in records.values() if a.get("type") == "person"
+                                 and a.get("country") == record["country"]
+                                 and a["id"] not in parties and a["id"] not in people),
+                                key=lambda a: -len(a["mentions"]))
+                actor = ranked[0]["id"] if ranked else actor
+            if actor not in people:
+                people.append(actor)
+        return people
 
     def _up_to(self, states: list[str], count: int | None) -> list[str]:
         """"The three countries" after a two-party act: the article's most mentioned states
