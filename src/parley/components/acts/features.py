@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 
-from spacy.attrs import LEMMA
+from spacy.attrs import IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from . import cameo, syntax
@@ -37,11 +37,18 @@ class ArticleFacts:
         self.sentence_starts = [s.start for s in doc.sents]
         counts: Counter = Counter()
         strings = doc.vocab.strings
-        codes = doc.to_array([LEMMA])
-        lemmas = [strings[int(h)].lower() for h in codes]
+        codes = doc.to_array([LEMMA, LOWER, IS_SPACE])
+        lemmas = [strings[int(h)].lower() for h in codes[:, 0]]
+        lowers = [strings[int(h)] for h in codes[:, 1]]
+        # the words without whitespace tokens ("Peace\xa0Agreement" is three tokens), read as
+        # arrays: this runs over every token of every article
+        kept = [i for i in range(len(lemmas)) if not codes[i, 2]]
+        lemmas = [lemmas[i] for i in kept]
+        lowers = [lowers[i] for i in kept]
         for i, lemma in enumerate(lemmas):
             for words, issue, strong, _ in pack.keywords.get(lemma, ()):
-                if strong and (len(words) == 1 or syntax.phrase_end(doc, i, words)):
+                if strong and i + len(words) <= len(lemmas) and all(
+                        w == "*" or w in (lemmas[i + k], lowers[i + k]) for k, w in enumerate(words)):
                     counts[issue] += 1
         self.issues = [issue for issue, _ in counts.most_common(3)]
         self.pack = pack
