@@ -193,3 +193,21 @@ def test_the_content_after_a_colon_belongs_to_the_demand(nlp):
     assert terms and terms[0].actor == "vladimir-putin"
     assert any(k[0] == "membership" for k in terms[0].keywords)
     assert all("embedded" in c.flags for c in candidates if c.actor == "ukraine")
+
+
+def test_the_detector_sees_how_often_the_article_states_a_stance(nlp):
+    """A stance the article states three times, by an actor it keeps returning to, reads
+    differently from a one-off mention (features `repeat`, `actor_acts`)."""
+    from parley.components.acts.candidates import CandidateFinder
+    from parley.components.acts.features import ArticleFacts, detector
+    from test_acts import build
+
+    text = ("Russia demanded a ceasefire. Russia demanded talks. Russia demanded guarantees. "
+            "Ukraine rejected the plan.")
+    doc = build(nlp, text, {"russia": ["Russia"], "ukraine": ["Ukraine"]})
+    candidates = CandidateFinder(doc, load_packs()).run()
+    facts = ArticleFacts(doc, load_packs()).follow(candidates)
+    russia = next(c for c in candidates if c.actor == "russia")
+    ukraine = next(c for c in candidates if c.actor == "ukraine")
+    assert "repeat=4" in detector(russia, facts) and "actor_acts=4" in detector(russia, facts)
+    assert "repeat=1" in detector(ukraine, facts)

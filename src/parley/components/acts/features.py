@@ -53,6 +53,8 @@ class ArticleFacts:
         self.issues = [issue for issue, _ in counts.most_common(3)]
         self.pack = pack
         self.threads: list[tuple[int, str, str]] = []
+        self.stances: Counter = Counter()
+        self.actor_candidates: Counter = Counter()
 
     def follow(self, candidates: list[Candidate]) -> "ArticleFacts":
         """Remember which issue each candidate's own strong keywords name, in text order: a
@@ -61,6 +63,8 @@ class ArticleFacts:
         about the one the text was just discussing."""
         self.threads = sorted((c.trigger.i, c.actor, c.rule_issues[0][0]) for c in candidates
                               if c.rule_issues and any(k[1] for k in c.keywords))
+        self.stances = Counter((c.actor, c.prior) for c in candidates)
+        self.actor_candidates = Counter(c.actor for c in candidates)
         return self
 
     def thread(self, before: int, actor: str | None = None) -> str | None:
@@ -120,6 +124,9 @@ def detector(c: Candidate, facts: ArticleFacts) -> list[str]:
     out.append(f"sent_index={_bucket(bisect_right(facts.sentence_starts, t.i) - 1, (0, 2, 5, 10))}")
     if not any(tok.pos_ in ("VERB", "AUX") for tok in sent):
         out.append("verbless")
+    # a stance the article states again, by an actor it keeps returning to
+    out.append(f"repeat={_bucket(facts.stances[(c.actor, c.prior)], (1, 2, 4))}")
+    out.append(f"actor_acts={_bucket(facts.actor_candidates[c.actor], (1, 2, 4, 8))}")
     return out
 
 
