@@ -211,3 +211,17 @@ def test_the_detector_sees_how_often_the_article_states_a_stance(nlp):
     ukraine = next(c for c in candidates if c.actor == "ukraine")
     assert "repeat=4" in detector(russia, facts) and "actor_acts=4" in detector(russia, facts)
     assert "repeat=1" in detector(ukraine, facts)
+
+
+def test_the_detector_sees_the_verb_a_clausal_trigger_hangs_from(nlp):
+    """"expects to sign", "refused to accept" are read with their governing verb (feature
+    `gov`), which the trigger alone does not carry."""
+    from parley.components.acts.candidates import CandidateFinder
+    from parley.components.acts.features import ArticleFacts, detector
+    from test_acts import build
+
+    doc = build(nlp, "Ukraine expects to sign the agreement.", {"ukraine": ["Ukraine"]})
+    candidates = CandidateFinder(doc, load_packs()).run()
+    facts = ArticleFacts(doc, load_packs()).follow(candidates)
+    sign = next(c for c in candidates if c.trigger.lower_ == "sign")
+    assert "gov=expect" in detector(sign, facts)

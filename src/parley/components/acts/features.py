@@ -117,6 +117,10 @@ def detector(c: Candidate, facts: ArticleFacts) -> list[str]:
     out.append(f"target={c.target is not None}")
     if t.pos_ in ("NOUN", "PROPN") and t.head.i != t.i:
         out.append(f"head={t.head.lemma_.lower()}")
+    elif t.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp") and t.head.i != t.i:
+        # the verb a clausal trigger hangs from: "hoped to reach", "said it would offer",
+        # "refused to accept", "expected to meet"
+        out.append(f"gov={t.head.lemma_.lower()}")
     out += [f"modal={m}" for m in _modals(t)]
     sent = t.sent
     out.append(f"sent_words={_bucket(len(sent), (6, 12, 25, 40))}")
