@@ -609,3 +609,12 @@ def test_a_judgement_in_a_quote_is_the_speakers_stance(nlp):
     unquoted = build(nlp, "The plan is completely unacceptable.", {})
     assert not [c for c in CandidateFinder(unquoted, load_packs()).run()
                 if c.trigger.lower_ == "unacceptable"]
+
+
+def test_discussing_a_matter_is_taking_part_in_talks_not_a_stance(nlp):
+    text = "President Arlo Vance and Prime Minister Lena Sorel discussed the political process in Syria."
+    doc = build(nlp, text, {"arlo-vance": ["Arlo Vance"], "lena-sorel": ["Lena Sorel"]})
+    acts = acts_of(doc)
+    assert acts, "the talks are an act"
+    assert {(a["type"], a["issue"]) for a in acts} == {("meet", "talks_format")}
+    assert {a["actor"] for a in acts} == {"arlo-vance", "lena-sorel"}

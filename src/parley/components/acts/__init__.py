@@ -73,7 +73,7 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
     p = model.p_act(detector(c, facts))
     if p < model.threshold:
         return []
-    if c.polarity == "negative" and c.prior:
+    if c.polarity == "negative" and c.prior or c.spec.get("fixed_type"):
         kind = c.prior   # "did not demand" is a negated demand, not a refusal (the contract)
     else:
         types = model.type_probabilities(act_type(c, model.type_classes))

@@ -82,6 +82,13 @@ class Candidate:
 NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
+def _rank(frame: dict) -> int:
+    """How strongly a trigger holds the triggers inside its clause. A verb whose object is only
+    a topic (`topic_verb`: "discussed preparations for a U.S.-Russia summit") holds them no more
+    than a CAMEO verb: the summit stays an act of its own."""
+    return SOURCE_RANK["cameo"] if frame["spec"].get("topic_verb") else SOURCE_RANK[frame["source"]]
+
+
 def _count(noun: Token) -> int | None:
     """How many the text says a collective holds ("the three countries", "both nations")."""
     for child in noun.children:
@@ -139,12 +146,12 @@ class CandidateFinder:
             # ("a deal demanded by Putin", "the proposal that Trump put on the table", "rejected
             # another US demand", "U.S. proposals have floated ...": a phrase with its own named
             # agent is that agent's act, inside another act or not)
-            if not own_agent and any(syntax.dominates(other, token) and SOURCE_RANK[f["source"]] >= rank
+            if not own_agent and any(syntax.dominates(other, token) and _rank(f) >= rank
                                      and not syntax.dash_apart(token, other)
                                      and not syntax.own_clause(token, other)
                                      and not syntax.reported_event(token, other,
                                                                    self.pack.factive_verbs)
-                   or SOURCE_RANK[f["source"]] > rank and self._hands_over(token, other, f)
+                   or _rank(f) > rank and self._hands_over(token, other, f)
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject
             flags = set()
