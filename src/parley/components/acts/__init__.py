@@ -73,8 +73,10 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
     p = model.p_act(detector(c, facts))
     if p < model.threshold:
         return []
-    if c.polarity == "negative" and c.prior or c.spec.get("fixed_type"):
-        kind = c.prior   # "did not demand" is a negated demand, not a refusal (the contract)
+    if (c.polarity == "negative" and c.prior) or c.spec.get("fixed_type"):
+        # "did not demand" is a negated demand, not a refusal (the contract); a `fixed_type`
+        # trigger ("discussed") is what the pack says, whatever the type model would make of it
+        kind = c.prior
     else:
         types = model.type_probabilities(act_type(c, model.type_classes))
         kind = max(types, key=types.get)
