@@ -777,6 +777,11 @@ def _finder(doc: Doc) -> ActorFinder:
     return _FINDERS[key]
 
 
+def registry_of(doc: Doc) -> Registry:
+    """The registry this Doc's actors come from (the packaged one plus the user's, if given)."""
+    return load_registry(doc.user_data.get(REGISTRY_KEY) or None)
+
+
 def resolve_mention(doc: Doc, start: int, end: int) -> str | None:
     """Actor id for the mention at `doc.text[start:end]` (a name, metonym, title or pronoun).
 
@@ -1016,8 +1021,7 @@ def add_mention(doc: Doc, actor_id: str, start: int, end: int) -> None:
 def add_actor(doc: Doc, actor_id: str, mentions: list[list[int]]) -> None:
     """Add a registry actor to `doc._.actors` (a statement's author whom the text itself never
     names has no mentions); an id not in the registry is ignored."""
-    reg = load_registry(doc.user_data.get(REGISTRY_KEY) or None)
-    entry = reg.actors.get(actor_id)
+    entry = registry_of(doc).actors.get(actor_id)
     if entry is None:
         return
     if doc._.actors is None:

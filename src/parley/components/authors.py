@@ -17,9 +17,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc
 
-from .actors import REGISTRY_KEY, add_actor, load_registry
-
-PERSON_FIRST = {"i", "me", "my", "mine", "myself"}
+from .actors import add_actor, registry_of, state_of_code
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +51,7 @@ def author_phrase(title: str | None) -> str | None:
 def _names(doc: Doc) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """(name, actor id) for the article's actors, then the registry's names and aliases; and
     each actor's type."""
-    reg = load_registry(doc.user_data.get(REGISTRY_KEY) or None)
+    reg = registry_of(doc)
     names, kinds = [], {actor_id: entry["type"] for actor_id, entry in reg.actors.items()}
     for actor in doc._.actors or ():
         kinds[actor["id"]] = actor.get("type") or kinds.get(actor["id"], "")
@@ -102,21 +100,21 @@ def document_authors(doc: Doc) -> list[str]:
     return list(cached[1])
 
 
-def first_person(doc: Doc, pronoun: str) -> list[str]:
-    """Who "we" or "I" outside a quotation is: the authors. One person's "I" is that person;
-    their "we" is the person and the state they speak for ("we are pushing hard for a
+def first_person(doc: Doc, plural: bool) -> list[str]:
+    """Who "we" (`plural`) or "I" outside a quotation is: the authors. One person's "I" is that
+    person; their "we" is the person and the state they speak for ("we are pushing hard for a
     ceasefire" in a President's statement: the annotators code both); several authors' "we" is
     all of them. [] where the title names no author (the caller falls back to the context)."""
     authors = document_authors(doc)
-    if not authors:
-        return []
-    singular = pronoun.lower() in PERSON_FIRST
-    reg = load_registry(doc.user_data.get(REGISTRY_KEY) or None)
-    kinds = {a["id"]: a.get("type") for a in doc._.actors or ()}
-    if len(authors) == 1 and (kinds.get(authors[0]) or reg.actors.get(authors[0], {}).get("type")) == "person":
-        if singular:
-            return authors
-        country = (reg.actors.get(authors[0]) or {}).get("country")
-        state = reg.state_by_code.get(country) if country else None
-        return authors + ([state] if state else [])
-    return [] if singular else authors
+    if len(authors) != 1 or _kind(doc, authors[0]) != "person":
+        return authors if plural else []
+    if not plural:
+        return authors
+    state = state_of_code(doc, (registry_of(doc).actors.get(authors[0]) or {}).get("country"))
+    return authors + ([state] if state else [])
+
+
+def _kind(doc: Doc, actor_id: str) -> str | None:
+    """person, state, organization or group: the article's record first, then the registry's."""
+    record = next((a for a in doc._.actors or () if a["id"] == actor_id), None)
+    return (record or {}).get("type") or (registry_of(doc).actors.get(actor_id) or {}).get("type")

@@ -113,6 +113,7 @@ class CandidateFinder:
         self.candidates: list[Candidate] = []
         self.parties: list[str] = []          # the last joint or meeting candidate's actors
         self.principals: list[str] | None = None
+        self.authors = document_authors(doc)   # whom a statement's title names (authors.py)
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Candidate]:
@@ -250,13 +251,13 @@ class CandidateFinder:
         """"Belligerents in the Tigray region should declare and adhere to a ceasefire", "Russia
         must end its illegal war": in a statement's own voice (outside quotations) a main clause
         of obligation is its authors' demand of the clause's subject."""
-        if verb.pos_ not in ("VERB", "AUX") or not self._deontic(verb):
-            return None
+        if not self.authors or verb.pos_ not in ("VERB", "AUX") or not self._deontic(verb):
+            return None   # (most articles name no author: this runs on every token)
         if verb.dep_ != "ROOT" and not (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
             return None
         if any(s.lower_ in FIRST_PERSON for s in syntax.subjects(verb)):
             return None   # "we must ...": the authors' own commitment, found as such
-        if self.context.enclosing_quote(verb.idx) is not None or not document_authors(self.doc):
+        if self.context.enclosing_quote(verb.idx) is not None:
             return None
         return {"spec": {"type": "demand", "author": True}, "type": "demand",
                 "polarity": "positive", "source": "author", "code": None, "frame": "author"}
@@ -334,7 +335,7 @@ class CandidateFinder:
         if spec.get("author"):
             # the authors demand; the one obliged is the clause's subject, the demand's target
             obligated = next((a for a, *_ in resolved), None)
-            resolved = [(a, None, "author", 0.7) for a in document_authors(self.doc)]
+            resolved = [(a, None, "author", 0.7) for a in self.authors]
         if spec.get("judgement"):
             # "That is unacceptable": the one who judges is the speaker, not the thing judged
             judge = context.source(quote)["actor"]
@@ -662,7 +663,7 @@ class CandidateFinder:
             if subjects:   # "The two countries reaffirmed their commitments"
                 return [a for s in subjects for a in self._resolve_all(s, quote)], set()
         if token.lower_ in PLURAL_FIRST_PERSON and token.pos_ == "PRON" and quote is None:
-            authors = first_person(self.doc, token.lower_)   # a statement's "we": its authors
+            authors = first_person(self.doc, plural=True)   # a statement's "we": its authors
             return authors or self._context_parties(), set(authors)
         if token.lower_ in PLURAL_PRONOUNS or token.lower_ in COLLECTIVE_WORDS:
             return self._context_parties(), set()
@@ -727,7 +728,7 @@ class CandidateFinder:
             if quote and (quote.get("speaker") or {}).get("actor"):
                 return quote["speaker"]["actor"]
             if quote is None and low not in PLURAL_FIRST_PERSON:
-                authors = first_person(self.doc, low)   # "I will sign it" in a statement
+                authors = first_person(self.doc, plural=False)   # "I will sign it" in a statement
                 return authors[0] if authors else None
             return None
         phrase = syntax.noun_phrase(token) if token.pos_ != "PRON" else token.doc[token.i:token.i + 1]
