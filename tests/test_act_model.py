@@ -225,3 +225,20 @@ def test_the_detector_sees_the_verb_a_clausal_trigger_hangs_from(nlp):
     facts = ArticleFacts(doc, load_packs()).follow(candidates)
     sign = next(c for c in candidates if c.trigger.lower_ == "sign")
     assert "gov=expect" in detector(sign, facts)
+
+
+def test_the_issue_model_sees_an_issue_taken_from_the_act_before_a_pronoun(nlp):
+    """"Russia demanded Donbas. Trump is inclined to support it.": "it" names no issue; the
+    act just before does (feature `rule_pronoun`, on that issue only)."""
+    from parley.components.acts.candidates import CandidateFinder
+    from parley.components.acts.features import ArticleFacts, issue
+    from test_acts import build
+
+    text = "Russia demanded full control of Donbas. Trump is inclined to support it."
+    doc = build(nlp, text, {"russia": ["Russia"], "donald-trump": ["Trump"]})
+    candidates = CandidateFinder(doc, load_packs()).run()
+    facts = ArticleFacts(doc, load_packs()).follow(candidates)
+    support = next(c for c in candidates if c.trigger.lower_ == "support")
+    features = issue(support, facts, ["territory", "other"])
+    assert "rule_pronoun" in features["territory"]
+    assert "rule_pronoun" not in features["other"]

@@ -396,3 +396,13 @@ def test_an_office_glued_to_a_name_is_not_part_of_it(nlp, text, person):
 def test_a_states_official_name_is_that_state(nlp):
     doc = analyse(nlp, "The Democratic People's Republic of Korea rejected the proposal.")
     assert mentioned_as(doc, "north-korea") == ["Democratic People's Republic of Korea"]
+
+
+def test_a_company_the_small_model_calls_a_place_is_an_organisation_when_it_acts(nlp):
+    doc = analyse(nlp, "Verizon has struck a provisional work agreement with unions.")
+    assert actor(doc, "verizon")["type"] == "organization"
+    # a place the gazetteers know stays a place; an abbreviation is no name
+    doc = analyse(nlp, "Talks were held in Gateshead. President Joseph R. Biden, Jr. met today "
+                       "with Prime Minister Frederiksen of Denmark at the White House.")
+    assert actor(doc, "gateshead") is None
+    assert not [a for a in doc._.actors if a["id"] in ("jr", "jr-org")]

@@ -618,3 +618,36 @@ def test_discussing_a_matter_is_taking_part_in_talks_not_a_stance(nlp):
     assert acts, "the talks are an act"
     assert {(a["type"], a["issue"]) for a in acts} == {("meet", "talks_format")}
     assert {a["actor"] for a in acts} == {"arlo-vance", "lena-sorel"}
+
+
+def test_the_two_companies_are_the_articles_organisations(nlp):
+    text = ("Brewco made a takeover offer for Vinery. The two companies held four days of talks. "
+            "Critics fear companies could move staff abroad.")
+    doc = build(nlp, text, {"brewco": ["Brewco"], "vinery": ["Vinery"]})
+    for record in doc._.actors:
+        record["type"] = "organization"
+    found = {(c.actor, c.trigger.lower_) for c in CandidateFinder(doc, load_packs()).run()}
+    assert {("brewco", "talks"), ("vinery", "talks")} <= found
+    # "companies" with no determiner are companies in general, not the two parties
+    assert not any(trigger in ("fear", "move") for _, trigger in found)
+
+
+@pytest.mark.parametrize("text, accepts", [
+    ("President Reed signed an Executive Order imposing tariffs.", False),
+    ("President Reed signed the bill into law.", False),
+    ("President Reed signed the trade accord.", True)])
+def test_signing_ones_own_order_or_law_is_no_accord(nlp, text, accepts):
+    doc = build(nlp, text, {"ann-reed": ["President Reed"]})
+    signed = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "signed"]
+    assert bool(signed) == accepts
+
+
+def test_the_subject_of_a_participle_clause_is_its_patient_not_its_agent(nlp):
+    text = "Asked whether he would demand a ceasefire, Reed told reporters he had a plan."
+    doc = build(nlp, text, {"ann-reed": ["Reed"]})
+    assert not [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "asked"]
+    # an active participle's subject is its agent
+    text = "Urging a ceasefire, Reed told reporters he had a plan."
+    doc = build(nlp, text, {"ann-reed": ["Reed"]})
+    assert [(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run()
+            if c.trigger.lower_ == "urging"] == [("ann-reed", "controller")]

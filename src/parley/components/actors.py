@@ -40,7 +40,7 @@ OPEN_END = "9999-12-31"
 SUBJECT_DEPS = {"nsubj"}
 PASS_THROUGH_DEPS = {"compound", "flat", "appos", "conj", "amod", "det"}
 LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "on", "around", "within"}
-UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization"}
+UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": None}   # GPE: see _acts
 
 
 # --------------------------------------------------------------------------- registry
@@ -73,6 +73,7 @@ class Registry:
     relation_nouns: set[str] = field(default_factory=set)
     agent_nouns: set[str] = field(default_factory=set)
     collective_nouns: set[str] = field(default_factory=set)
+    definite_collectives: set[str] = field(default_factory=set)
     state_bodies: set[str] = field(default_factory=set)
     relational_nouns: set[str] = field(default_factory=set)
     instrument_words: set[str] = field(default_factory=set)
@@ -178,6 +179,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.relation_nouns |= set(spec.get("relation_nouns") or ())
     reg.agent_nouns |= set(spec.get("agent_nouns") or ())
     reg.collective_nouns |= set(spec.get("collective_nouns") or ())
+    reg.definite_collectives |= set(spec.get("definite_collectives") or ())
     reg.state_bodies |= set(spec.get("state_bodies") or ())
     reg.relational_nouns |= set(spec.get("relational_nouns") or ())
     reg.instrument_words |= {w.lower() for w in spec.get("instrument_words") or ()}
@@ -399,7 +401,7 @@ class ActorFinder:
         places = [p["span"] for p in doc._.places or () if p.get("span")]
         text = doc_text(doc)
         for ent in doc.ents:
-            if ent.label_ not in UNKNOWN_LABELS:
+            if ent.label_ not in UNKNOWN_LABELS or ent.label_ == "GPE" and not _acts(ent):
                 continue
             ent = _whole_name(ent)
             if any(s < ent.end_char and ent.start_char < e for s, e in kept):
@@ -426,8 +428,11 @@ class ActorFinder:
                 pending.append((ent, name, kind))
         # the small model labels one name PERSON here and ORG there: the majority decides
         votes: dict[str, list[str]] = {}
-        for _, name, kind in pending:
-            votes.setdefault(slugify(name), []).append(kind)
+        for _, name, kind in pending:   # a GPE label has no say ("Saakashvili" as a place)
+            votes.setdefault(slugify(name), [])
+            if kind:
+                votes[slugify(name)].append(kind)
+        votes = {k: v or ["organization"] for k, v in votes.items()}
         # a tie goes to organisation: a person would absorb other names by surname (_same_person)
         majority = {k: max(v, key=lambda kind: (v.count(kind), kind == "organization"))
                     for k, v in votes.items()}
@@ -545,6 +550,14 @@ def _place_names() -> frozenset[str]:
     names = {c["name"] for c in gc.get_cities().values()}
     names |= {s["name"] for s in gc.get_us_states().values()}
     return frozenset(names)
+
+
+def _acts(ent: Span) -> bool:
+    """A GPE the places stage did not claim that is a clause's subject or a possessor
+    ("Verizon has struck an agreement", "Verizon's offer"): the small model's label for many
+    companies; a place that is no place of the gazetteers is then most likely a name. Not an
+    abbreviation ("Biden, Jr.", "the E.O."): the small model tags those GPE too."""
+    return ent.root.dep_ in ("nsubj", "nsubjpass", "poss") and "." not in ent.text
 
 
 def _looks_like_place(ent: Span, places: list) -> bool:
@@ -958,6 +971,18 @@ def principal_actors(doc: Doc) -> list[str]:
     return [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []
 
 
+def principal_organisations(doc: Doc, count: int | None = None) -> list[str]:
+    """The article's most mentioned organisations ("the two companies": the merger's parties)."""
+    ranked = sorted((a for a in doc._.actors or [] if a["type"] == "organization"),
+                    key=lambda a: -len(a["mentions"]))
+    return [a["id"] for a in ranked[:count or 2]] if len(ranked) > 1 else []
+
+
+def is_organisation_collective(token: Token) -> bool:
+    """"the two companies", "both firms": parties that are organisations, not states."""
+    return token.lemma_.lower() in _finder(token.doc).reg.definite_collectives
+
+
 def is_agent_noun(token: Token) -> bool:
     """"officials", "his counterpart", "the delegation": a noun that names a party's agent."""
     nouns = _finder(token.doc).reg.agent_nouns
@@ -966,9 +991,15 @@ def is_agent_noun(token: Token) -> bool:
 
 def is_collective(token: Token) -> bool:
     """"sides", "the parties", "the two delegations": a mention of several parties at once."""
-    return token.lemma_.lower() in _finder(token.doc).reg.collective_nouns and (
-        token.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("both", "two", "all", "three")
-                                             for c in token.children))
+    reg = _finder(token.doc).reg
+    counted = any(c.lower_ in ("both", "two", "all", "three") for c in token.children)
+    if token.lemma_.lower() in reg.definite_collectives:
+        # "the two companies held talks", "the unions": the parties; "companies shifting
+        # staff" (no determiner): companies in general
+        return token.tag_ in ("NNS", "NNPS") and (counted or any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children))
+    return token.lemma_.lower() in reg.collective_nouns and (
+        token.tag_ in ("NNS", "NNPS") or counted)
 
 
 def _owns(doc: Doc, start: int, end: int, head: Token) -> bool:

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
-    actors_in_compound, actors_named_in, is_agent_noun, is_collective, is_relational,
-    principal_actors, resolve_group, resolve_mention, state_of_code,
+    actors_in_compound, actors_named_in, is_agent_noun, is_collective, is_organisation_collective,
+    is_relational, principal_actors, principal_organisations, resolve_group, resolve_mention,
+    state_of_code,
 )
 from ..authors import document_authors, first_person
 from . import attributes, syntax
@@ -204,6 +205,9 @@ class CandidateFinder:
         if token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN", "AUX"):
             return None
         negated = any(syntax.is_negated(t) for t in syntax.chain(token))
+        if spec.get("not_objects") and any(c.dep_ == "dobj" and c.lemma_.lower() in spec["not_objects"]
+                                           for c in token.children):
+            return None   # "signed an Executive Order": the actor's own instrument, no accord
         if spec.get("with_child"):
             wanted = {w.lower() for w in spec["with_child"]}
             child = next((c for c in token.children if c.lemma_.lower() in wanted), None)
@@ -481,6 +485,9 @@ class CandidateFinder:
         to protect", "looks forward to welcoming"); an infinitive under a noun takes the noun's
         possessor or the subject of the verb that governs the noun ("their efforts to provide",
         "took action to address")."""
+        if top.dep_ == "advcl" and top.tag_ == "VBN" and not any(
+                c.dep_ in ("aux", "auxpass") for c in top.children):
+            return []   # "Asked whether he had spoken to Putin, Trump said": Trump was asked
         if top.dep_ in ("advcl", "xcomp", "conj") and top.head.pos_ in ("VERB", "AUX"):
             found = syntax.subjects(top.head, passive=True)
             if found:
@@ -651,7 +658,9 @@ class CandidateFinder:
                 if is_relational(token):
                     return [], set()   # "Western allies of Kyiv", "Ukraine's partners": others
                 parties = self._context_parties()
-                if token.lemma_.lower() in self.pack.state_collectives:
+                if is_organisation_collective(token):
+                    parties = principal_organisations(self.doc, _count(token))
+                elif token.lemma_.lower() in self.pack.state_collectives:
                     parties = self._as_states(parties)   # "the two countries": the states
                     parties = self._up_to(parties, _count(token))
                 elif token.lemma_.lower() in self.pack.person_collectives:

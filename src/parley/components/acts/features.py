@@ -187,6 +187,7 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
     # one further in scope ("a 10-point peace proposal at the G20 summit", "his sanctions threat")
     adjacent = {name for name, is_strong, d, *_ in c.keywords if is_strong and d <= 1}
     rules = [name for name, _, _ in c.rule_issues]
+    pronoun = any(via_pronoun for _, _, via_pronoun in c.rule_issues)
     hint = cameo.issue_hint(c.code)
     scope_ids = {tok.i for tok in c.scope}
     sentence = Counter(name for token in t.sent if token.i not in scope_ids
@@ -211,6 +212,8 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
             names.append("kw_adjacent")
         if name in rules:
             names += ["rule", "rule_first" if rules[0] == name else "rule_other"]
+            if pronoun:   # "Trump is inclined to support it": the act just before names it
+                names.append("rule_pronoun")
         if hint == name:
             names.append("cameo_hint")
         if c.spec.get("issue") == name:
