@@ -406,3 +406,14 @@ def test_a_company_the_small_model_calls_a_place_is_an_organisation_when_it_acts
                        "with Prime Minister Frederiksen of Denmark at the White House.")
     assert actor(doc, "gateshead") is None
     assert not [a for a in doc._.actors if a["id"] in ("jr", "jr-org")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Secretary of Defense Lloyd J. Austin III met the envoy.", "Lloyd J. Austin III"),
+    ("President of Mexico Andrés Manuel López Obrador received a delegation.",
+     "Andrés Manuel López Obrador")])
+def test_a_first_name_the_small_model_leaves_out_is_part_of_the_name(nlp, text, name):
+    doc = analyse(nlp, text)
+    assert name in [a["name"] for a in doc._.actors]
+    # the office before it is neither part of the name nor a body of its own
+    assert not [a for a in doc._.actors if a["id"] in ("defense", "state")]

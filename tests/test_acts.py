@@ -651,3 +651,27 @@ def test_the_subject_of_a_participle_clause_is_its_patient_not_its_agent(nlp):
     doc = build(nlp, text, {"ann-reed": ["Reed"]})
     assert [(c.actor, c.via) for c in CandidateFinder(doc, load_packs()).run()
             if c.trigger.lower_ == "urging"] == [("ann-reed", "controller")]
+
+
+def test_terms_the_parse_heads_by_their_content_are_still_the_demand(nlp):
+    """The small model may make the clause after the colon the root and "he set out his terms"
+    its complement: the terms stay the speaker's demand, their content stays embedded."""
+    text = ("In Arlo Vance's June speech to parliament, he set out his terms: Ruritania must drop "
+            "its NATO ambitions and withdraw its troops from the territory of two regions.")
+    doc = build(nlp, text, {"arlo-vance": ["Arlo Vance", "he", "his"], "ruritania": ["Ruritania"]})
+    candidates = CandidateFinder(doc, load_packs()).run()
+    terms = [c for c in candidates if c.trigger.lower_ == "terms"]
+    assert [(c.actor, c.prior) for c in terms] == [("arlo-vance", "demand")]
+    assert "embedded" not in terms[0].flags
+    assert {name for name, *_ in terms[0].rule_issues} >= {"membership", "territory"}
+    assert all("embedded" in c.flags for c in candidates if c.actor == "ruritania")
+
+
+def test_what_a_speaker_grants_in_a_while_clause_is_stated_not_embedded(nlp):
+    text = ("Arlo Vance drove the point home, saying that while Ruritania was ready for talks, "
+            "results could be achieved only if the causes of the conflict were resolved.")
+    doc = build(nlp, text, {"arlo-vance": ["Arlo Vance"], "ruritania": ["Ruritania"]})
+    ready = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "ready"]
+    assert [(c.actor, c.prior) for c in ready] == [("ruritania", "offer")]
+    assert "embedded" not in ready[0].flags
+

@@ -67,6 +67,7 @@ class Registry:
     counterpart_sets: list[set[str]] = field(default_factory=list)
     honorifics: set[str] = field(default_factory=set)
     office_remnants: set[str] = field(default_factory=set)
+    name_titles: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
     place_possessions: set[str] = field(default_factory=set)
@@ -173,6 +174,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.counterpart_sets += [set(s) for s in spec.get("counterpart_sets") or ()]
     reg.honorifics |= set(spec.get("honorifics") or ())
     reg.office_remnants |= set(spec.get("office_remnants") or ())
+    reg.name_titles |= {w.lower() for w in spec.get("name_titles") or ()}
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
     reg.place_possessions |= set(spec.get("place_possessions") or ())
@@ -419,6 +421,8 @@ class ActorFinder:
             if ent.label_ == "ORG" and ent.root.lower_ in self.reg.instrument_words:
                 continue   # "this Order will", "the EO", "the Leaders' Summit": documents, events
             name = _clean_name(ent, self.reg.honorifics)
+            if ent.label_ == "ORG" and set(name.split()) <= self.reg.office_remnants:
+                continue   # "Secretary of State | Defense X": an office word, not a body
             kind = UNKNOWN_LABELS[ent.label_]
             if ent.label_ == "PERSON" or _after_title_of(ent):
                 bare = _without_office(name, self.reg.office_remnants)
@@ -595,14 +599,31 @@ def _whole_name(ent: Span) -> Span:
     short, and a cut name is another actor to the contract's name matching."""
     if ent.label_ != "PERSON":
         return ent
-    doc, end = ent.doc, ent.end
+    doc, start, end = ent.doc, ent.start, ent.end
+    before = doc[start - 1] if start else None
+    if before is not None and _bare_name_word(before) and before.lower_ not in _office_words(doc):
+        start -= 1   # "Secretary of Defense Lloyd | J. Austin III", "Mexico Andrés | Manuel López"
     while end < len(doc) and end - ent.start < 5:
         token = doc[end]
         if token.ent_type_ or token.pos_ != "PROPN" or not token.is_title or not token.is_alpha \
                 or token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha:
             break
         end += 1
-    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label)
+    return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label)
+
+
+def _bare_name_word(token: Token) -> bool:
+    """A capitalised proper noun outside any entity, written apart from what follows."""
+    return (not token.ent_type_ and token.pos_ == "PROPN" and token.is_title and token.is_alpha
+            and token.whitespace_ != "" and not token.is_sent_start)   # "Because Loki ..."
+
+
+def _office_words(doc: Doc) -> frozenset[str]:
+    """Every word of a title, honorific or office, lower-cased: "Secretary of Defense",
+    "Trade Commissioner" are not part of the name after them."""
+    reg = _finder(doc).reg
+    phrases = [*reg.office_remnants, *reg.honorifics, *reg.titles, *reg.name_titles]
+    return frozenset(word.lower() for phrase in phrases for word in phrase.split())
 
 
 def _clean_name(ent: Span, honorifics: set[str]) -> str:

@@ -148,7 +148,10 @@ class CandidateFinder:
             # ("a deal demanded by Putin", "the proposal that Trump put on the table", "rejected
             # another US demand", "U.S. proposals have floated ...": a phrase with its own named
             # agent is that agent's act, inside another act or not)
+            colon = {t.i for t in frame.get("colon") or ()}
             if not own_agent and any(syntax.dominates(other, token) and _rank(f) >= rank
+                                     and other.i not in colon   # the parse heads the terms
+                                     # by their content: "he set out his terms: Ukraine must"
                                      and not syntax.dash_apart(token, other)
                                      and not syntax.own_clause(token, other)
                                      and not syntax.reported_event(token, other,
@@ -157,7 +160,8 @@ class CandidateFinder:
                    for other, f in found):
                 continue   # ... and a CAMEO verb gives way to the pack noun that takes its subject
             flags = set()
-            if any(c.i != token.i and c.is_ancestor(token) or c.i == token.i for c in contents):
+            if any(c.i != token.i and c.is_ancestor(token) and c.i not in colon
+                   and not syntax.concessive(token, c) or c.i == token.i for c in contents):
                 flags.add("embedded")   # the content of a demand, plan or terms
             if syntax.in_relative_clause(token):
                 flags.add("relcl")

@@ -126,7 +126,9 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
             for keyword in spec.get(strength) or []:
                 words = words_of(str(keyword))
                 entry = (words, issue, strength == "strong", objects.get(" ".join(words)))
-                pack.keywords.setdefault(words[0], []).append(entry)
+                entries = pack.keywords.setdefault(words[0], [])
+                if entry not in entries:   # "Nato member" and "NATO member": one keyword
+                    entries.append(entry)
     pack.areas = {k.lower(): list(v) for k, v in (raw.get("areas") or {}).items()}
     pack.plover = dict(raw.get("plover") or {})
     return pack

@@ -145,7 +145,23 @@ def own_clause(inner: Token, outer: Token) -> bool:
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
             return True
         token = token.head
+    return concessive(inner, outer)
+
+
+def concessive(inner: Token, outer: Token) -> bool:
+    """`inner` sits in a concessive clause with its own subject under `outer` ("saying that
+    while Moscow was ready for talks, results could be achieved only if ..."): what the speaker
+    grants is stated, not part of the condition or demand around it."""
+    token = inner
+    while token.i != outer.i and token.head is not token:
+        if token.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) \
+                and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE_MARKS for c in token.children):
+            return True
+        token = token.head
     return False
+
+
+CONCESSIVE_MARKS = {"while", "although", "though", "whereas", "whilst"}
 
 
 def reported_event(inner: Token, outer: Token, heads: set[str]) -> bool:
