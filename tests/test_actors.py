@@ -417,3 +417,27 @@ def test_a_first_name_the_small_model_leaves_out_is_part_of_the_name(nlp, text, 
     assert name in [a["name"] for a in doc._.actors]
     # the office before it is neither part of the name nor a body of its own
     assert not [a for a in doc._.actors if a["id"] in ("defense", "state")]
+
+
+def test_a_group_that_acts_without_a_name_is_a_group_actor(nlp):
+    text = ("Five public sector unions met Deputy Prime Minister John Prescott on Friday. They want "
+            "the government to withdraw the regulations. The five unions will ballot members. "
+            "Critics fear companies could move staff abroad.")
+    doc = analyse(nlp, text)
+    unions = actor(doc, "public-sector-unions")
+    assert unions["type"] == "group" and unions["name"] == "public sector unions"
+    assert mentioned_as(doc, "public-sector-unions") == ["public sector unions", "They", "unions"]
+    assert actor(doc, "critics")["type"] == "group"
+    # not a subject: "companies" and "staff" are what the critics speak of
+    assert actor(doc, "companies") is None and actor(doc, "staff") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("His Excellency Kevin Bernard met the President on Friday.", "kevin-bernard"),
+    ("The talks in Geneva ended. The Roadmap sets out the next steps.", None)])
+def test_honorifics_and_documents_are_not_names(nlp, text, expected):
+    doc = analyse(nlp, text)
+    ids = {a["id"] for a in doc._.actors if a["type"] in ("person", "organization")}
+    assert not any("excellency" in i or i == "roadmap" for i in ids)
+    if expected:
+        assert expected in ids

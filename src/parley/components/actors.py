@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy
 import yaml
-from spacy.attrs import IDX, LOWER, SENT_START
+from spacy.attrs import IDX, LEMMA, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -68,6 +68,7 @@ class Registry:
     honorifics: set[str] = field(default_factory=set)
     office_remnants: set[str] = field(default_factory=set)
     name_titles: set[str] = field(default_factory=set)
+    group_nouns: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
     place_possessions: set[str] = field(default_factory=set)
@@ -175,6 +176,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.honorifics |= set(spec.get("honorifics") or ())
     reg.office_remnants |= set(spec.get("office_remnants") or ())
     reg.name_titles |= {w.lower() for w in spec.get("name_titles") or ()}
+    reg.group_nouns |= {w.lower() for w in spec.get("group_nouns") or ()}
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
     reg.place_possessions |= set(spec.get("place_possessions") or ())
@@ -231,6 +233,9 @@ class ActorFinder:
         self.key = ""
         self.pronoun_keys = numpy.array([nlp.vocab.strings.add(p) for p in registry.pronouns],
                                         dtype="uint64")  # LOWER hashes, for _subject_pronouns
+        self.group_keys = numpy.array(   # LEMMA hashes in any case, for _groups
+            [nlp.vocab.strings.add(form) for w in registry.group_nouns
+             for form in (w, w.title(), w.upper())], dtype="uint64")
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -280,6 +285,7 @@ class ActorFinder:
         # is no new actor; one that only contains an unkept one ("Kyiv Independent") may be
         taken = [(s, e) for s, e, _ in found] + [(m.start_char, m.end_char) for m, _, _ in matches]
         self._unknown_entities(doc, taken, {(s, e) for s, e, _ in found})
+        self._groups(doc)
         self._subject_pronouns(doc)
         if agents and doc._.places:  # "Kyiv refuses": an actor mention, not a place
             doc._.places = [p for p in doc._.places if tuple(p["span"]) not in agents]
@@ -418,7 +424,7 @@ class ActorFinder:
             if ent.label_ == "ORG" and is_agent_noun(ent.root):
                 continue   # "the Foreign Ministers of Australia, Japan ...": generic agents
                 # that speak for the states qualifying them (resolve_group), not a new actor
-            if ent.label_ == "ORG" and ent.root.lower_ in self.reg.instrument_words:
+            if ent.root.lower_ in self.reg.instrument_words:
                 continue   # "this Order will", "the EO", "the Leaders' Summit": documents, events
             name = _clean_name(ent, self.reg.honorifics)
             if ent.label_ == "ORG" and set(name.split()) <= self.reg.office_remnants:
@@ -496,6 +502,42 @@ class ActorFinder:
         return None
 
     # ---------------------------------------------------------------- pronouns
+    def _groups(self, doc: Doc) -> None:
+        """Plural groups that act with no name of their own ("Five public sector unions met
+        Mr Prescott", "striking workers rejected the offer", "a group of five MPs are calling
+        on ..."): a `group` actor named by the noun phrase without its determiner and number.
+        Only as a subject or a passive's agent: elsewhere the group is what an act is about.
+        Later mentions with the same head noun ("the five unions") are the same group."""
+        spans = [tuple(m) for a in doc._.actors for m in a["mentions"]]
+        by_head: dict[str, str] = {}
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(LEMMA), self.group_keys)):
+            token = doc[int(i)]   # (arrays: a Token object per token costs more than the stage)
+            if token.tag_ != "NNS" or token.lemma_.lower() not in self.reg.group_nouns:
+                continue
+            agent = token.dep_ in ("nsubj", "nsubjpass") or (
+                token.dep_ == "pobj" and token.head.dep_ == "agent")
+            if not agent and not (token.dep_ == "pobj" and token.head.lower_ == "of"
+                                  and token.head.head.lemma_.lower() == "group"
+                                  and token.head.head.dep_ in ("nsubj", "nsubjpass")):
+                continue   # "a group of five MPs are calling": the MPs
+            start, end = _group_phrase(token)
+            if any(s < end and start < e for s, e in spans):
+                continue   # a registry group or a named organisation's members
+            head = token.lemma_.lower()
+            actor_id = by_head.get(head)
+            if actor_id is None:
+                name = doc.text[start:end]
+                actor_id = slugify(name)
+                if not actor_id or any(a["id"] == actor_id and a["type"] != "group"
+                                       for a in doc._.actors):
+                    continue
+                by_head[head] = actor_id
+                if not any(a["id"] == actor_id for a in doc._.actors):
+                    doc._.actors.append({"id": actor_id, "name": name, "type": "group",
+                                         "country": None, "aliases": [], "mentions": [],
+                                         "gender": None})
+            add_mention(doc, actor_id, start, end)
+
     def _subject_pronouns(self, doc: Doc) -> None:
         """Subject he/she/it/they resolved now, since speakers and agents are subjects.
 
@@ -554,6 +596,17 @@ def _place_names() -> frozenset[str]:
     names = {c["name"] for c in gc.get_cities().values()}
     names |= {s["name"] for s in gc.get_us_states().values()}
     return frozenset(names)
+
+
+def _group_phrase(noun: Token) -> tuple[int, int]:
+    """The group's name: its compounds and adjectives, without determiners, numbers or
+    possessors ("Five public sector unions" -> "public sector unions")."""
+    kept = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "amod")
+            and not c.like_num]
+    first = min([noun.i] + [t.i for c in kept for t in c.subtree])
+    words = [t for t in noun.doc[first:noun.i + 1] if not t.like_num and t.dep_ not in ("det", "poss", "case", "nummod", "punct")]
+    start = words[0].idx if words else noun.idx
+    return start, noun.idx + len(noun)
 
 
 def _acts(ent: Span) -> bool:
