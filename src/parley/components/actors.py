@@ -40,7 +40,7 @@ OPEN_END = "9999-12-31"
 SUBJECT_DEPS = {"nsubj"}
 PASS_THROUGH_DEPS = {"compound", "flat", "appos", "conj", "amod", "det"}
 LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "on", "around", "within"}
-UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": None}   # GPE: see _acts
+UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": None}   # GPE: _gpe_acting
 
 
 # --------------------------------------------------------------------------- registry
@@ -233,6 +233,12 @@ class ActorFinder:
         self.key = ""
         self.pronoun_keys = numpy.array([nlp.vocab.strings.add(p) for p in registry.pronouns],
                                         dtype="uint64")  # LOWER hashes, for _subject_pronouns
+        # every word of a title, honorific or office ("Secretary of Defense", "Trade
+        # Commissioner"), lower-cased: never part of the name after it (_whole_name)
+        self.office_words = frozenset(
+            word.lower() for phrase in [*registry.office_remnants, *registry.honorifics,
+                                        *registry.titles, *registry.name_titles]
+            for word in phrase.split())
         self.group_keys = numpy.array(   # LEMMA hashes in any case, for _groups
             [nlp.vocab.strings.add(form) for w in registry.group_nouns
              for form in (w, w.title(), w.upper())], dtype="uint64")
@@ -409,9 +415,9 @@ class ActorFinder:
         places = [p["span"] for p in doc._.places or () if p.get("span")]
         text = doc_text(doc)
         for ent in doc.ents:
-            if ent.label_ not in UNKNOWN_LABELS or ent.label_ == "GPE" and not _acts(ent):
+            if ent.label_ not in UNKNOWN_LABELS or ent.label_ == "GPE" and not _gpe_acting(ent):
                 continue
-            ent = _whole_name(ent)
+            ent = _whole_name(ent, self.office_words)
             if any(s < ent.end_char and ent.start_char < e for s, e in kept):
                 continue
             core = len(_clean_name(ent, set()))  # without "the" and "'s"
@@ -601,15 +607,14 @@ def _place_names() -> frozenset[str]:
 def _group_phrase(noun: Token) -> tuple[int, int]:
     """The group's name: its compounds and adjectives, without determiners, numbers or
     possessors ("Five public sector unions" -> "public sector unions")."""
-    kept = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "amod")
-            and not c.like_num]
-    first = min([noun.i] + [t.i for c in kept for t in c.subtree])
-    words = [t for t in noun.doc[first:noun.i + 1] if not t.like_num and t.dep_ not in ("det", "poss", "case", "nummod", "punct")]
-    start = words[0].idx if words else noun.idx
-    return start, noun.idx + len(noun)
+    modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "amod")]
+    first = min([noun.i] + [t.i for c in modifiers for t in c.subtree])
+    words = [t for t in noun.doc[first:noun.i + 1]
+             if not t.like_num and t.dep_ not in ("det", "poss", "case", "nummod", "punct")]
+    return (words[0].idx if words else noun.idx), noun.idx + len(noun)
 
 
-def _acts(ent: Span) -> bool:
+def _gpe_acting(ent: Span) -> bool:
     """A GPE the places stage did not claim that is a clause's subject or a possessor
     ("Verizon has struck an agreement", "Verizon's offer"): the small model's label for many
     companies; a place that is no place of the gazetteers is then most likely a name. Not an
@@ -646,7 +651,7 @@ def _plausible_name(name: str) -> bool:
             and len(name.split()) <= 6 and bool(slugify(name)))
 
 
-def _whole_name(ent: Span) -> Span:
+def _whole_name(ent: Span, office_words: frozenset[str] = frozenset()) -> Span:
     """A PERSON entity with the capitalised proper nouns the small model left after it ("Yoon
     Suk" | "Yeol", "Kishida" | "Fumio"): names from outside its training data are often cut
     short, and a cut name is another actor to the contract's name matching."""
@@ -654,7 +659,7 @@ def _whole_name(ent: Span) -> Span:
         return ent
     doc, start, end = ent.doc, ent.start, ent.end
     before = doc[start - 1] if start else None
-    if before is not None and _bare_name_word(before) and before.lower_ not in _office_words(doc):
+    if before is not None and _bare_name_word(before) and before.lower_ not in office_words:
         start -= 1   # "Secretary of Defense Lloyd | J. Austin III", "Mexico Andrés | Manuel López"
     while end < len(doc) and end - ent.start < 5:
         token = doc[end]
@@ -670,13 +675,6 @@ def _bare_name_word(token: Token) -> bool:
     return (not token.ent_type_ and token.pos_ == "PROPN" and token.is_title and token.is_alpha
             and token.whitespace_ != "" and not token.is_sent_start)   # "Because Loki ..."
 
-
-def _office_words(doc: Doc) -> frozenset[str]:
-    """Every word of a title, honorific or office, lower-cased: "Secretary of Defense",
-    "Trade Commissioner" are not part of the name after them."""
-    reg = _finder(doc).reg
-    phrases = [*reg.office_remnants, *reg.honorifics, *reg.titles, *reg.name_titles]
-    return frozenset(word.lower() for phrase in phrases for word in phrase.split())
 
 
 def _clean_name(ent: Span, honorifics: set[str]) -> str:

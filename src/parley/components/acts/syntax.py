@@ -135,6 +135,9 @@ def dash_apart(inner: Token, outer: Token) -> bool:
                for c in outer.children)
 
 
+CONCESSIVE_MARKS = {"while", "although", "though", "whereas", "whilst"}
+
+
 def own_clause(inner: Token, outer: Token) -> bool:
     """`inner` sits in a coordinated clause with its own subject under `outer` ("Trump promised
     to end the war, and U.S. officials have had discussions with Ukraine"): a statement of its
@@ -159,9 +162,6 @@ def concessive(inner: Token, outer: Token) -> bool:
             return True
         token = token.head
     return False
-
-
-CONCESSIVE_MARKS = {"while", "although", "though", "whereas", "whilst"}
 
 
 def reported_event(inner: Token, outer: Token, heads: set[str]) -> bool:
