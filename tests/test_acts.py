@@ -675,3 +675,15 @@ def test_what_a_speaker_grants_in_a_while_clause_is_stated_not_embedded(nlp):
     assert [(c.actor, c.prior) for c in ready] == [("ruritania", "offer")]
     assert "embedded" not in ready[0].flags
 
+
+
+def test_a_purpose_clause_does_not_add_its_issue_to_an_act_with_its_own(nlp):
+    text = "Ruritania called for an immediate ceasefire across the border to provide space for diplomacy."
+    doc = build(nlp, text, {"ruritania": ["Ruritania"]})
+    called = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "called"]
+    assert [name for name, *_ in called[0].rule_issues] == ["ceasefire"]
+    # with no matter of its own, the act is about what it is for
+    text = "Ruritania sent envoys to Geneva to restart the talks."
+    doc = build(nlp, text, {"ruritania": ["Ruritania"]})
+    issues = {name for c in CandidateFinder(doc, load_packs()).run() for name, *_ in c.rule_issues}
+    assert "talks_format" in issues

@@ -125,7 +125,8 @@ class Context:
                 for t in c.subtree}
 
     def keywords(self, trigger: Token, scope: list[Token]) -> list[tuple]:
-        """(issue, strong, distance, value, branch) for every pack keyword wholly in scope."""
+        """(issue, strong, distance, value, branch, purpose) for every pack keyword wholly in
+        scope (`purpose`: inside an infinitive of purpose)."""
         found = []
         positions = {t.i for t in scope}
         doc = trigger.doc
@@ -142,7 +143,8 @@ class Context:
                 adjective = len(words) == 1 and (token.pos_ == "ADJ" or token.dep_ == "amod")
                 value = obj or (None if adjective else doc[token.i:end].text.lower())
                 found.append((issue, strong, abs(token.i - trigger.i), value,
-                              syntax.branch(token, positions)))
+                              syntax.branch(token, positions),
+                              syntax.in_purpose_clause(token, positions)))
         return found
 
     def rule_issues(self, trigger: Token, scope: list[Token], spec: dict, keywords) -> list[tuple]:
@@ -152,7 +154,11 @@ class Context:
             return [(spec["issue"], None, False)]
         strong: dict = {}
         weak = []
-        for issue, is_strong, distance, value, branch in keywords:
+        # a purpose clause's keywords count only where the act names no matter of its own
+        # ("call for an immediate ceasefire to provide space for diplomacy": the ceasefire)
+        if any(k[1] and not k[5] for k in keywords):
+            keywords = [k for k in keywords if not (k[1] and k[5])]
+        for issue, is_strong, distance, value, branch, _ in keywords:
             rank = self.pack.issue_rank.get(issue, 99)
             if is_strong:
                 strong.setdefault(branch, []).append((rank, distance, issue, value))

@@ -112,6 +112,19 @@ def branch(token: Token, positions: set) -> int:
     return conj if conj is not None else found
 
 
+def in_purpose_clause(token: Token, positions: set) -> bool:
+    """The token sits in an infinitive of purpose inside the scope ("call for a ceasefire ... to
+    provide space for diplomacy"): what the act is for, not what it is about."""
+    node = token
+    while node.head.i != node.i and node.head.i in positions:
+        subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if node.dep_ in ("advcl", "acl") and infinitive and not subject:
+            return True
+        node = node.head
+    return False
+
+
 def reciprocal(trigger: Token) -> bool:
     """The act's object is "each other" / "one another": its parties aim it at one another."""
     for child in trigger.children:
