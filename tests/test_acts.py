@@ -687,3 +687,12 @@ def test_a_purpose_clause_does_not_add_its_issue_to_an_act_with_its_own(nlp):
     doc = build(nlp, text, {"ruritania": ["Ruritania"]})
     issues = {name for c in CandidateFinder(doc, load_packs()).run() for name, *_ in c.rule_issues}
     assert "talks_format" in issues
+
+
+def test_the_following_actions_are_about_what_the_list_after_them_names(nlp):
+    text = ("Ruritania and Osterlich commit to take the following actions by May 14: "
+            "Ruritania will lower its tariffs on imports. Osterlich will suspend its export duties "
+            "and remove its tariffs.")
+    doc = build(nlp, text, {"ruritania": ["Ruritania"], "osterlich": ["Osterlich"]})
+    commit = [c for c in CandidateFinder(doc, load_packs()).run() if c.trigger.lower_ == "commit"]
+    assert commit and all(c.rule_issues[0][0] == "trade" and c.rule_issues[0][2] for c in commit)

@@ -25,6 +25,7 @@ from . import syntax
 from .lexicon import Pack
 
 OBJECT_PRONOUNS = {"it", "this", "that"}
+CATAPHORS = {"following", "follows"}   # "the following actions:", "agreed as follows:"
 TARGET_PREPOSITIONS = {"to", "with", "from", "on", "against", "of", "for", "about", "over", "toward",
                        "towards", "at"}
 
@@ -177,7 +178,30 @@ class Context:
                       for t in scope)
         if pronoun and self.previous and self.adjacent(self.previous, trigger):
             return [(self.previous["issue"], self.previous.get("object"), True)]
+        if any(t.lower_ in CATAPHORS for t in scope):
+            ahead = self.issue_ahead(trigger.sent)
+            if ahead:
+                return [(ahead, None, True)]
         return []
+
+    def issue_ahead(self, sent: Span, sentences: int = 4) -> str | None:
+        """The issue the next sentences name most often (strong keywords; the pack's order
+        breaks ties): what "commit to take the following actions:" or "agreed as follows"
+        announces is listed after it."""
+        counts: dict[str, int] = {}
+        end = sent.end
+        for _ in range(sentences):
+            if end >= len(self.doc):
+                break
+            following = self.doc[end].sent
+            for token in following:
+                for words, issue, strong, _ in self.pack.keywords.get(token.lemma_.lower(), ()):
+                    if strong and syntax.phrase_end(self.doc, token.i, words) is not None:
+                        counts[issue] = counts.get(issue, 0) + 1
+            end = following.end
+        if not counts:
+            return None
+        return min(counts, key=lambda name: (-counts[name], self.pack.issue_rank.get(name, 99)))
 
     def adjacent(self, act: dict, trigger: Token) -> bool:
         """The act sits in the sentence just before the trigger's, in the same paragraph."""
