@@ -1036,16 +1036,11 @@ def context_parties(doc: Doc, before: int) -> list[str]:
     return principal_actors(doc)
 
 
-def principal_actors(doc: Doc) -> list[str]:
-    """The article's two most mentioned people or states (none where there are fewer)."""
-    ranked = sorted((a for a in doc._.actors or [] if a["type"] in ("person", "state")),
-                    key=lambda a: -len(a["mentions"]))
-    return [a["id"] for a in ranked[:2]] if len(ranked) > 1 else []
-
-
-def principal_organisations(doc: Doc, count: int | None = None) -> list[str]:
-    """The article's most mentioned organisations ("the two companies": the merger's parties)."""
-    ranked = sorted((a for a in doc._.actors or [] if a["type"] == "organization"),
+def principal_actors(doc: Doc, types: tuple[str, ...] = ("person", "state"),
+                     count: int | None = None) -> list[str]:
+    """The article's most mentioned actors of these types, two unless the text gives a number
+    ("the three companies"); none where there are fewer than two."""
+    ranked = sorted((a for a in doc._.actors or [] if a["type"] in types),
                     key=lambda a: -len(a["mentions"]))
     return [a["id"] for a in ranked[:count or 2]] if len(ranked) > 1 else []
 

@@ -17,12 +17,24 @@ condition, target, source and evidence (the same for every candidate of a trigge
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from spacy.tokens import Doc, Span, Token
 
 from .. import doc_text
 from ..actors import actors_named_in, resolve_mention
 from . import syntax
 from .lexicon import Pack
+
+class Keyword(NamedTuple):
+    """A pack keyword found in an act's scope."""
+    issue: str
+    strong: bool
+    distance: int          # tokens from the trigger
+    value: str | None      # the object it names ("ceasefire", "nato"), None for an adjective
+    branch: int            # which coordinated part of the scope holds it (syntax.branch)
+    purpose: bool          # inside an infinitive of purpose (syntax.in_purpose_clause)
+
 
 OBJECT_PRONOUNS = {"it", "this", "that"}
 CATAPHORS = {"following", "follows"}   # "the following actions:", "agreed as follows:"
@@ -125,9 +137,8 @@ class Context:
                 if c.dep_ in ("prep", "advmod") and c.lower_ in self.pack.circumstance_preps
                 for t in c.subtree}
 
-    def keywords(self, trigger: Token, scope: list[Token]) -> list[tuple]:
-        """(issue, strong, distance, value, branch, purpose) for every pack keyword wholly in
-        scope (`purpose`: inside an infinitive of purpose)."""
+    def keywords(self, trigger: Token, scope: list[Token]) -> list[Keyword]:
+        """Every pack keyword wholly in scope."""
         found = []
         positions = {t.i for t in scope}
         doc = trigger.doc
@@ -143,9 +154,9 @@ class Context:
                 # about ("the humanitarian situation", "nuclear safety"): no object then
                 adjective = len(words) == 1 and (token.pos_ == "ADJ" or token.dep_ == "amod")
                 value = obj or (None if adjective else doc[token.i:end].text.lower())
-                found.append((issue, strong, abs(token.i - trigger.i), value,
-                              syntax.branch(token, positions),
-                              syntax.in_purpose_clause(token, positions)))
+                found.append(Keyword(issue, strong, abs(token.i - trigger.i), value,
+                                     syntax.branch(token, positions),
+                                     syntax.in_purpose_clause(token, positions)))
         return found
 
     def rule_issues(self, trigger: Token, scope: list[Token], spec: dict, keywords) -> list[tuple]:
@@ -157,8 +168,8 @@ class Context:
         weak = []
         # a purpose clause's keywords count only where the act names no matter of its own
         # ("call for an immediate ceasefire to provide space for diplomacy": the ceasefire)
-        if any(k[1] and not k[5] for k in keywords):
-            keywords = [k for k in keywords if not (k[1] and k[5])]
+        if any(k.strong and not k.purpose for k in keywords):
+            keywords = [k for k in keywords if not (k.strong and k.purpose)]
         for issue, is_strong, distance, value, branch, _ in keywords:
             rank = self.pack.issue_rank.get(issue, 99)
             if is_strong:

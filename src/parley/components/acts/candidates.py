@@ -32,8 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors import (
     actors_in_compound, actors_named_in, is_agent_noun, is_collective, is_organisation_collective,
-    is_relational, principal_actors, principal_organisations, resolve_group, resolve_mention,
-    state_of_code,
+    is_relational, principal_actors, resolve_group, resolve_mention, state_of_code,
 )
 from ..authors import document_authors, first_person
 from . import attributes, syntax
@@ -663,7 +662,8 @@ class CandidateFinder:
                     return [], set()   # "Western allies of Kyiv", "Ukraine's partners": others
                 parties = self._context_parties()
                 if is_organisation_collective(token):
-                    parties = principal_organisations(self.doc, _count(token))
+                    # "the two companies": the merger's parties
+                    parties = principal_actors(self.doc, ("organization",), _count(token))
                 elif token.lemma_.lower() in self.pack.state_collectives:
                     parties = self._as_states(parties)   # "the two countries": the states
                     parties = self._up_to(parties, _count(token))
