@@ -441,3 +441,21 @@ def test_honorifics_and_documents_are_not_names(nlp, text, expected):
     assert not any("excellency" in i or i == "roadmap" for i in ids)
     if expected:
         assert expected in ids
+
+
+def test_a_title_or_name_suffix_the_small_model_calls_a_person_is_no_one(nlp):
+    text = ("President Joseph R. Biden, Jr. spoke today with Amir Sheikh Tamim Bin Hamad Al-Thani "
+            "of Qatar. He also met President Ferdinand R. Marcos, Jr. in Manila.")
+    doc = analyse(nlp, text)
+    people = {a["id"]: a["name"] for a in doc._.actors if a["type"] == "person"}
+    assert "tamim-bin-hamad-al-thani" in people
+    assert people["tamim-bin-hamad-al-thani"] == "Tamim Bin Hamad Al-Thani"   # spaced as written
+    assert not {"amir-sheikh", "jr"} & set(people)
+
+
+def test_a_name_with_a_glottal_mark_is_one_name(nlp):
+    doc = analyse(nlp, "President Joe Biden spoke today with Prime Minister Mohammed Shia’ al-Sudani "
+                       "of Iraq.")
+    sudani = actor(doc, "mohammed-shia-al-sudani")
+    assert sudani is not None and sudani["name"] == "Mohammed Shia’ al-Sudani"
+    assert actor(doc, "mohammed-shia") is None

@@ -68,6 +68,7 @@ class Registry:
     honorifics: set[str] = field(default_factory=set)
     office_remnants: set[str] = field(default_factory=set)
     name_titles: set[str] = field(default_factory=set)
+    name_suffixes: set[str] = field(default_factory=set)
     group_nouns: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
@@ -176,6 +177,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.honorifics |= set(spec.get("honorifics") or ())
     reg.office_remnants |= set(spec.get("office_remnants") or ())
     reg.name_titles |= {w.lower() for w in spec.get("name_titles") or ()}
+    reg.name_suffixes |= set(spec.get("name_suffixes") or ())
     reg.group_nouns |= {w.lower() for w in spec.get("group_nouns") or ()}
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
@@ -433,6 +435,8 @@ class ActorFinder:
             if ent.root.lower_ in self.reg.instrument_words:
                 continue   # "this Order will", "the EO", "the Leaders' Summit": documents, events
             name = _clean_name(ent, self.reg.honorifics)
+            if name in self.reg.name_suffixes:
+                continue   # "Marcos, | Jr.": the end of the name before it
             if ent.label_ == "ORG" and set(name.split()) <= self.reg.office_remnants:
                 continue   # "Secretary of State | Defense X": an office word, not a body
             kind = UNKNOWN_LABELS[ent.label_]
@@ -667,7 +671,23 @@ def _whole_name(ent: Span, office_words: frozenset[str] = frozenset()) -> Span:
                 or token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha:
             break
         end += 1
+    end = _past_glottal_mark(doc, end)
     return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label)
+
+
+def _past_glottal_mark(doc: Doc, end: int) -> int:
+    """Past an apostrophe glued to the name and the PERSON entity after it: transliterated
+    Arabic names mark a glottal stop with one ("Mohammed Shia’ al-Sudani"), which the tokenizer
+    reads as a closing quote, and the small model then sees two names."""
+    if end + 1 >= len(doc) or doc[end].text not in ("’", "'") or doc[end - 1].whitespace_:
+        return end
+    after = doc[end + 1]
+    if after.ent_type_ != "PERSON" or after.ent_iob_ != "B":
+        return end
+    while end + 1 < len(doc) and doc[end + 1].ent_type_ == "PERSON" and (
+            end + 1 == after.i or doc[end + 1].ent_iob_ == "I"):
+        end += 1
+    return end + 1
 
 
 def _bare_name_word(token: Token) -> bool:
@@ -678,17 +698,19 @@ def _bare_name_word(token: Token) -> bool:
 
 
 def _clean_name(ent: Span, honorifics: set[str]) -> str:
-    """Entity text without a leading "the", honorifics or a trailing possessive."""
-    words = [t.text for t in ent if not t.is_space]
-    if words and words[0].lower() == "the":
-        words = words[1:]
-    while words and words[-1] in ("'s", "’s", "'", "’"):
-        words = words[:-1]
-    while words and words[0] in honorifics:
-        words = words[1:]
-    while len(words) > 1 and " ".join(words[:2]) in honorifics:
-        words = words[2:]
-    return " ".join(words)
+    """Entity text without a leading "the", honorifics or a trailing possessive, spaced as
+    written ("Al-Thani", not the tokens' "Al - Thani")."""
+    tokens = [t for t in ent if not t.is_space]
+    if tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    while tokens and tokens[-1].text in ("'s", "’s", "'", "’"):
+        tokens = tokens[:-1]
+    while tokens and tokens[0].text in honorifics:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and f"{tokens[0].text} {tokens[1].text}" in honorifics:
+        tokens = tokens[2:]
+    written = "".join(t.text_with_ws for t in tokens[:-1]) + (tokens[-1].text if tokens else "")
+    return " ".join(written.split())
 
 
 def _after_title_of(ent: Span) -> bool:
