@@ -48,6 +48,16 @@ def test_a_clause_candidate_leaves_out_that_and_the_full_stop(nlp):
     assert text_of(doc, found.content) == "the border would reopen"
 
 
+def test_a_clause_before_a_word_with_an_object_of_its_own_is_not_its_content(nlp):
+    # the small model hangs "want" on "urged" across the dash; "urged" has its own content
+    doc = nlp("The UK, France, Germany, Austria, the Netherlands and Sweden want the EU budget to be "
+              "capped at 1% of member states' combined national incomes - the European Commission "
+              "has urged an increase to 1.26%.")
+    found = attribution_model.candidates(doc, quotes._subject)
+    assert any(c.cue.text == "want" for c in found)   # the clause's own word still proposes
+    assert not [c for c in found if c.cue.text == "urged" and c.content[0].i < c.cue.i]
+
+
 def test_features_name_the_lemma_shape_and_modality(nlp):
     doc = nlp("The governor will oppose the pipeline.")
     names = attribution_model.features(candidate(doc, "oppose", "dobj"))
