@@ -53,9 +53,11 @@ def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = False,
 def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -> list[dict]:
     """The acts among the candidates, one per (actor, type, issue), numbered in text order."""
     facts = ArticleFacts(doc, pack).follow(candidates)
+    shared = {} if model.empty else _joint_probabilities(candidates, facts, model)
     acts = []
     for candidate in candidates:
-        for act_kind, issue_name, obj, via_pronoun, confidence in _choices(candidate, facts, model):
+        choices = _choices(candidate, facts, model, shared.get(id(candidate), 0.0))
+        for act_kind, issue_name, obj, via_pronoun, confidence in choices:
             acts.append(_record(candidate, act_kind, issue_name, obj, via_pronoun, confidence, pack))
     acts = _one_per_stance(acts)
     for n, act in enumerate(acts, 1):
@@ -63,14 +65,32 @@ def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -
     return acts
 
 
-def _choices(c: Candidate, facts: ArticleFacts, model: ActModel):
-    """(type, issue, object, via_pronoun, confidence) for each act the candidate makes."""
+def _joint_probabilities(candidates: list[Candidate], facts: ArticleFacts,
+                         model: ActModel) -> dict[int, float]:
+    """P(act) per candidate, the same for every agent one trigger gives in the same way: "The UK,
+    France, Germany, Austria ... want X" states the demand of each; the detector's article
+    features (how often each actor is named, how many acts it has) would otherwise keep the
+    first-named state and drop the others. Keyed by `id(candidate)`."""
+    p = {id(c): model.p_act(detector(c, facts)) for c in candidates}
+    best: dict[tuple, float] = {}
+    for c in candidates:
+        if c.agents > 1 and c.via != "participant":
+            key = (c.trigger.i, c.via)
+            best[key] = max(best.get(key, 0.0), p[id(c)])
+    for c in candidates:
+        if c.agents > 1 and c.via != "participant":
+            p[id(c)] = best[(c.trigger.i, c.via)]
+    return p
+
+
+def _choices(c: Candidate, facts: ArticleFacts, model: ActModel, p: float):
+    """(type, issue, object, via_pronoun, confidence) for each act the candidate makes, `p`
+    its probability of being an act."""
     if model.empty:
         if not c.rule:
             return []
         return [(c.prior, name, obj, via, round(c.confidence * (0.8 if via else 1.0), 2))
                 for name, obj, via in c.rule_issues if _issue_allowed(c, name)]
-    p = model.p_act(detector(c, facts))
     if p < model.threshold:
         return []
     if (c.polarity == "negative" and c.prior) or c.spec.get("fixed_type"):

@@ -416,6 +416,8 @@ class CandidateFinder:
             if relative:
                 return relative
             head = trigger.head
+            if trigger.dep_ == "attr" and head.lemma_.lower() in self.pack.copulas:
+                return [(s, "subject") for s in syntax.subjects(head)]   # "X is a supporter of"
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
                 head = self._past_partitive(head)
                 if head.pos_ == "ADJ" and head.dep_ in ("acomp", "oprd"):
@@ -432,7 +434,7 @@ class CandidateFinder:
             if below is not None and below.dep_ == "xcomp" and told \
                     and token.lemma_.lower() in self.pack.object_control:
                 return [(t, "object_control") for t in told]   # "asked Putin to agree": Putin
-            found = syntax.subjects(token, passive=token.i != trigger.i)
+            found = syntax.subjects(token, passive=token.i != trigger.i or self._stative(token))
             if found:
                 return [(s, "subject") for s in found]
         by_agent = [g for c in trigger.children if c.dep_ == "agent" for g in c.children
@@ -441,6 +443,13 @@ class CandidateFinder:
             return [(g, "passive_by") for g in by_agent] + [
                 (c, "passive_by") for g in by_agent for c in g.conjuncts]
         return self._controller(chain[-1])
+
+    def _stative(self, verb: Token) -> bool:
+        """A passive participle that states its subject's stance ("is opposed to", "is
+        committed to"), with no "by" agent of its own."""
+        return (verb.tag_ == "VBN" and verb.lemma_.lower() in self.pack.stative_participles
+                and any(c.dep_ == "auxpass" for c in verb.children)
+                and not any(c.dep_ == "agent" for c in verb.children))
 
     def _is_meeting(self, token: Token) -> bool:
         """A meeting word ("The discussions follow a meeting ..."): an event, never an agent."""
@@ -492,6 +501,8 @@ class CandidateFinder:
                 c.dep_ in ("aux", "auxpass") for c in top.children):
             return []   # "Asked whether he had spoken to Putin, Trump said": Trump was asked
         if top.dep_ in ("advcl", "xcomp", "conj") and top.head.pos_ in ("VERB", "AUX"):
+            if syntax.subjects(top, passive=True):
+                return []   # "held talks, but nothing was agreed": a subject of its own
             found = syntax.subjects(top.head, passive=True)
             if found:
                 return [(s, "controller") for s in found]

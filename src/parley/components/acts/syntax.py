@@ -49,11 +49,13 @@ def subjects(token: Token, passive: bool = False) -> list[Token]:
 
 
 def chain(trigger: Token) -> list[Token]:
-    """The trigger and the heads it hangs from inside its own clause ("inclined to support")."""
+    """The trigger and the heads it hangs from inside its own clause ("inclined to support"); a
+    coordinated verb climbs to the verb before it only when it has no subject of its own ("the
+    two sides held talks, but nothing was agreed": the passive's subject is its own clause's)."""
     found = [trigger]
     token = trigger
     while token.dep_ in CHAIN_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")
-                                       and not subjects(token)):
+                                       and not subjects(token, passive=True)):
         if token.head.i == token.i:
             break
         token = token.head
