@@ -459,3 +459,17 @@ def test_a_name_with_a_glottal_mark_is_one_name(nlp):
     sudani = actor(doc, "mohammed-shia-al-sudani")
     assert sudani is not None and sudani["name"] == "Mohammed Shia’ al-Sudani"
     assert actor(doc, "mohammed-shia") is None
+
+
+def test_a_source_described_before_it_is_named_is_that_person(nlp):
+    text = ("MOSCOW, Feb 10 (Reuters) - Russia's point man for relations with the United States said "
+            "on Monday that all of President Vladimir Putin's conditions must be met. Putin set out "
+            "his terms in June. \"This is where we are,\" Deputy Foreign Minister Sergei Ryabkov told "
+            "a news briefing. A Russian official later said talks could resume.")
+    doc = analyse(nlp, text, "2025-02-10")
+    described = text.index("Russia's point man")
+    assert resolve_mention(doc, described, described + len("Russia's point man")) == "sergei-ryabkov"
+    assert actor(doc, "sergei-ryabkov")["country"] == "RU"   # the description says whose he is
+    # a leader is never the one described, and an indefinite description stays anonymous
+    official = text.index("A Russian official")
+    assert resolve_mention(doc, official, official + len("A Russian official")) != "sergei-ryabkov"

@@ -69,6 +69,7 @@ class Registry:
     office_remnants: set[str] = field(default_factory=set)
     name_titles: set[str] = field(default_factory=set)
     name_suffixes: set[str] = field(default_factory=set)
+    descriptor_nouns: set[str] = field(default_factory=set)
     group_nouns: set[str] = field(default_factory=set)
     agent_verbs: set[str] = field(default_factory=set)
     passive_agent_verbs: set[str] = field(default_factory=set)
@@ -178,6 +179,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.office_remnants |= set(spec.get("office_remnants") or ())
     reg.name_titles |= {w.lower() for w in spec.get("name_titles") or ()}
     reg.name_suffixes |= set(spec.get("name_suffixes") or ())
+    reg.descriptor_nouns |= set(spec.get("descriptor_nouns") or ())
     reg.group_nouns |= {w.lower() for w in spec.get("group_nouns") or ()}
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
@@ -294,6 +296,7 @@ class ActorFinder:
         taken = [(s, e) for s, e, _ in found] + [(m.start_char, m.end_char) for m, _, _ in matches]
         self._unknown_entities(doc, taken, {(s, e) for s, e, _ in found})
         self._groups(doc)
+        self._delayed_names(doc)
         self._subject_pronouns(doc)
         if agents and doc._.places:  # "Kyiv refuses": an actor mention, not a place
             doc._.places = [p for p in doc._.places if tuple(p["span"]) not in agents]
@@ -548,6 +551,48 @@ class ActorFinder:
                                          "gender": None})
             add_mention(doc, actor_id, start, end)
 
+    def _delayed_names(self, doc: Doc) -> None:
+        """A definite description of one person of a state, the subject of its clause ("Russia's
+        point man for relations with the United States said ..."), is the first person of that
+        state the article names after it ("... Deputy Foreign Minister Sergei Ryabkov told a
+        briefing"): news ledes describe a source before naming it. Not the state's leader, nor
+        anyone named before the description; a description holding a name or a title the
+        registry resolves is left as it is."""
+        people = [a for a in doc._.actors if a["type"] == "person" and a["mentions"]
+                  and (a.get("country") or self._titled(doc, a))]
+        if not people:
+            return
+        day = doc._.article_date
+        for token in doc:
+            if token.tag_ != "NN" or token.dep_ not in SUBJECT_DEPS \
+                    or token.lemma_.lower() not in self.reg.descriptor_nouns:
+                continue
+            owners = [c for c in token.children if c.dep_ == "poss"]
+            start, end = token.left_edge.idx, token.idx + len(token)
+            if len(owners) != 1 or any(s < end and start < e for a in doc._.actors
+                                       if a["type"] == "person" for s, e in a["mentions"]):
+                continue
+            state = next((a for a in doc._.actors if a["type"] == "state" and any(
+                s <= owners[0].idx < e for s, e in a["mentions"])), None)
+            if state is None:
+                continue
+            leaders = set(self.reg.holders("leader", state["id"], day))
+            later = [a for a in people if a.get("country") in (state["country"], None)
+                     and a["id"] not in leaders and min(s for s, _ in a["mentions"]) > end]
+            named = [(_first_named(doc, a), a["id"]) for a in later]
+            named = [pair for pair in named if pair[0] is not None]
+            if named:
+                chosen = next(a for a in later if a["id"] == min(named)[1])
+                chosen["country"] = chosen.get("country") or state["country"]
+                add_mention(doc, chosen["id"], start, end)
+
+    def _titled(self, doc: Doc, actor: dict) -> bool:
+        """An unknown person first named after an office ("Deputy Foreign Minister Sergei
+        Ryabkov"): an official, whose state the text leaves to the reader."""
+        start = min(s for s, _ in actor["mentions"])
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        return bool(span) and span.start > 0 and doc[span.start - 1].lower_ in self.office_words
+
     def _subject_pronouns(self, doc: Doc) -> None:
         """Subject he/she/it/they resolved now, since speakers and agents are subjects.
 
@@ -566,6 +611,16 @@ class ActorFinder:
             actor_id = antecedent(doc, token, self.reg)
             if actor_id:
                 add_mention(doc, actor_id, token.idx, token.idx + len(token))
+
+
+def _first_named(doc: Doc, actor: dict) -> int | None:
+    """Where the article first names an actor (a mention written as its name or an alias, not
+    a title or pronoun that stands for it)."""
+    names = {actor["name"].lower(), *(a.lower() for a in actor.get("aliases") or ())}
+    names |= {actor["name"].split()[-1].lower()}
+    text = doc_text(doc)
+    starts = [s for s, e in actor["mentions"] if text[s:e].lower() in names]
+    return min(starts) if starts else None
 
 
 def _all_holders(reg: Registry, role: str, day) -> set[str]:
