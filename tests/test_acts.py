@@ -746,3 +746,15 @@ def test_member_states_are_not_about_membership(nlp):
     doc = build(nlp, text, {"united-kingdom": ["Britain"]})
     issues = {name for c in CandidateFinder(doc, load_packs()).run() for name, *_ in c.rule_issues}
     assert "membership" not in issues
+
+
+@pytest.mark.parametrize("text, issue", [
+    ("Lavrov said all of Putin's conditions must be met before the war in Ukraine can end.",
+     "peace_agreement"),
+    ("Lavrov demanded that talks continue until the conflict ends.", "peace_agreement"),
+    ("Lavrov demanded that Kyiv halt its attacks.", "ceasefire")])
+def test_a_verb_and_its_subject_name_an_issue_in_either_order(nlp, text, issue):
+    doc = build(nlp, text, {"sergei-lavrov": ["Lavrov"], "ukraine": ["Kyiv"]})
+    issues = {name for c in CandidateFinder(doc, load_packs()).run() if c.actor == "sergei-lavrov"
+              for name, *_ in c.rule_issues}
+    assert issue in issues

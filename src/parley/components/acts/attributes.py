@@ -142,6 +142,7 @@ class Context:
         found = []
         positions = {t.i for t in scope}
         doc = trigger.doc
+        seen = set()
         for token in scope:
             entries = self.pack.keywords.get(token.lemma_.lower(), [])
             if token.lower_ != token.lemma_.lower():
@@ -150,6 +151,9 @@ class Context:
                 end = syntax.phrase_end(doc, token.i, words)
                 if end is None or not all(i in positions for i in range(token.i, end)):
                     continue
+                if (token.i, end, issue, strong) in seen:
+                    continue   # "attacks" read as "attack" and as "attacks": one keyword
+                seen.add((token.i, end, issue, strong))
                 # a keyword used as an adjective names a domain, not the thing the act is
                 # about ("the humanitarian situation", "nuclear safety"): no object then
                 adjective = len(words) == 1 and (token.pos_ == "ADJ" or token.dep_ == "amod")
@@ -157,7 +161,28 @@ class Context:
                 found.append(Keyword(issue, strong, abs(token.i - trigger.i), value,
                                      syntax.branch(token, positions),
                                      syntax.in_purpose_clause(token, positions)))
-        return found
+        return found + self._frame_keywords(trigger, scope, positions, found)
+
+    def _frame_keywords(self, trigger: Token, scope: list[Token], positions: set[int],
+                        found: list[Keyword]) -> list[Keyword]:
+        """Strong keywords of the packs' frames: a verb with its subject or object in scope, in
+        either order ("the war in Ukraine can end" as "end the war"), unless a phrase keyword
+        of the same issue already starts at the verb."""
+        out = []
+        for token in scope:
+            nouns = self.pack.frames.get(token.lemma_.lower())
+            if not nouns or token.pos_ != "VERB":
+                continue
+            distance = abs(token.i - trigger.i)
+            for child in token.children:
+                issue = nouns.get(child.lemma_.lower()) or nouns.get(child.lower_)
+                if issue is None or child.i not in positions or child.dep_ not in (
+                        "nsubj", "nsubjpass", "dobj") or any(
+                        k.issue == issue and k.distance == distance for k in found + out):
+                    continue
+                out.append(Keyword(issue, True, distance, None, syntax.branch(token, positions),
+                                   syntax.in_purpose_clause(token, positions)))
+        return out
 
     def rule_issues(self, trigger: Token, scope: list[Token], spec: dict, keywords) -> list[tuple]:
         """[(issue, object, via_pronoun)]: every distinct strong issue (one per coordinated

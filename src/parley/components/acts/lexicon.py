@@ -57,6 +57,7 @@ class Pack:
     condition_marks: set = field(default_factory=set)
     condition_phrases: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)   # first word -> [(words, issue, strong, object)]
+    frames: dict = field(default_factory=dict)     # verb lemma -> {noun lemma: issue}
     issue_rank: dict = field(default_factory=dict)  # issue -> position in the packs (priority)
     areas: dict = field(default_factory=dict)      # lowercase name -> [codes]
     plover: dict = field(default_factory=dict)
@@ -133,6 +134,9 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
                 entries = pack.keywords.setdefault(words[0], [])
                 if entry not in entries:   # "Nato member" and "NATO member": one keyword
                     entries.append(entry)
+        for frame in spec.get("frames") or []:
+            for verb in frame["verbs"]:
+                pack.frames.setdefault(verb, {}).update({noun: issue for noun in frame["nouns"]})
     pack.areas = {k.lower(): list(v) for k, v in (raw.get("areas") or {}).items()}
     pack.plover = dict(raw.get("plover") or {})
     return pack
