@@ -758,3 +758,18 @@ def test_a_verb_and_its_subject_name_an_issue_in_either_order(nlp, text, issue):
     issues = {name for c in CandidateFinder(doc, load_packs()).run() if c.actor == "sergei-lavrov"
               for name, *_ in c.rule_issues}
     assert issue in issues
+
+
+def test_an_issue_named_by_reference_is_not_other(nlp):
+    # "support it": the act before names the matter; the issue model, which reads only the
+    # act's own words, would say `other` (the taxonomy's class for when nothing fits)
+    from dataclasses import replace
+
+    from parley.components.acts.model import shipped
+
+    text = "Orban demanded control of Transcarpathia. Fico is inclined to support it."
+    doc = build(nlp, text, {"viktor-orban": ["Orban"], "robert-fico": ["Fico"]})
+    everything = replace(shipped(), threshold=0.0)   # the issue decision, whatever P(act) is
+    support = [a for a in acts_of(doc, model=everything) if a["actor"] == "robert-fico"
+               and a["type"] == "support"]
+    assert [a["issue"] for a in support] == ["territory"]

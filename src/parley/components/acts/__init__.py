@@ -111,9 +111,11 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel, p: float):
     ranked = sorted(issues.items(), key=lambda kv: -kv[1])
     objects = {name: (obj, via) for name, obj, via in c.rule_issues}
     chosen = [ranked[0][0]]
-    if chosen[0] in objects or _keyword_issues(c):
+    referred = chosen[0] == "other" and any(via for _, via in objects.values())
+    if chosen[0] in objects or _keyword_issues(c) or referred:
         # the model agrees with the rules, or a strong pack keyword names the issue of a pack
-        # word: the rules' issues, one per coordinated branch
+        # word, or the model says `other` of an act whose matter is named by reference ("support
+        # it", "the following actions:"): the rules' issues, one per coordinated branch
         chosen = list(objects)
     out = []
     for name in chosen:
