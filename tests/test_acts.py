@@ -773,3 +773,13 @@ def test_an_issue_named_by_reference_is_not_other(nlp):
     support = [a for a in acts_of(doc, model=everything) if a["actor"] == "robert-fico"
                and a["type"] == "support"]
     assert [a["issue"] for a in support] == ["territory"]
+
+
+def test_support_for_it_is_for_the_regions_it_refers_to(nlp):
+    text = "Putin demanded full control of Donbas. Trump is inclined to support it."
+    doc = build(nlp, text, {"vladimir-putin": ["Putin"], "donald-trump": ["Trump"]},
+                places=[{"span": span_of(text, "Donbas"), "text": "Donbas", "name": "Donbas",
+                         "code": None, "codes": ["UA-14", "UA-09"], "kind": "area"}])
+    found = {c.actor: c for c in CandidateFinder(doc, load_packs()).run()}
+    assert set(found["vladimir-putin"].regions) == {"UA-14", "UA-09"}
+    assert found["donald-trump"].regions == found["vladimir-putin"].regions

@@ -336,6 +336,9 @@ class CandidateFinder:
             top = agent_tokens[0].head   # "The US and Ukraine will hold talks": the governing clause
         evidence = context.evidence(trigger, top, frame, sent, condition_tokens, quote)
         regions = context.regions(scope)
+        if not regions and context.previous and any(via for *_, via in rule_issues) \
+                and rule_issues[0][0] == context.previous["issue"]:
+            regions = list(context.previous.get("regions") or ())   # "support it": its regions
         time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
         resolved = self._actor_ids(agents, quote)
         obligated = None
