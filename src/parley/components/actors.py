@@ -246,6 +246,8 @@ class ActorFinder:
         self.group_keys = numpy.array(   # LEMMA hashes in any case, for _groups
             [nlp.vocab.strings.add(form) for w in registry.group_nouns
              for form in (w, w.title(), w.upper())], dtype="uint64")
+        self.descriptor_keys = numpy.array(   # LOWER hashes, for _delayed_names
+            [nlp.vocab.strings.add(w) for w in registry.descriptor_nouns], dtype="uint64")
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -558,14 +560,15 @@ class ActorFinder:
         briefing"): news ledes describe a source before naming it. Not the state's leader, nor
         anyone named before the description; a description holding a name or a title the
         registry resolves is left as it is."""
+        hits = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.descriptor_keys))
+        if not len(hits):   # (read on the LOWER array: this runs over every article)
+            return
         people = [a for a in doc._.actors if a["type"] == "person" and a["mentions"]
                   and (a.get("country") or self._titled(doc, a))]
-        if not people:
-            return
         day = doc._.article_date
-        for token in doc:
-            if token.tag_ != "NN" or token.dep_ not in SUBJECT_DEPS \
-                    or token.lemma_.lower() not in self.reg.descriptor_nouns:
+        for i in hits.tolist():
+            token = doc[i]
+            if token.tag_ != "NN" or token.dep_ not in SUBJECT_DEPS or not people:
                 continue
             owners = [c for c in token.children if c.dep_ == "poss"]
             start, end = token.left_edge.idx, token.idx + len(token)
