@@ -787,9 +787,17 @@ def test_support_for_it_is_for_the_regions_it_refers_to(nlp):
 
 @pytest.mark.parametrize("text, actor", [
     ("Talks were mediated by Qatar.", "qatar"),
-    ("Qatar mediated talks between Israel and Hamas.", "qatar")])
+    ("Qatar mediated talks between Israel and Hamas.", "qatar"),
+    ("Qatar talked with Israel on Tuesday.", "qatar")])
 def test_a_mediator_takes_part_in_the_talks(nlp, text, actor):
-    # CAMEO files the bare verb under "compromise" (a concession); a mediator meets
+    # CAMEO files the bare verbs under "compromise" (a concession); a mediator meets, and so
+    # does one who talks with another
     doc = build(nlp, text, {"qatar": ["Qatar"], "israel": ["Israel"], "hamas": ["Hamas"]})
     assert (actor, "meet") in stances_of(doc)
     assert not [kind for _, kind in stances_of(doc) if kind == "concede"]
+
+
+def test_ratifying_a_deal_accepts_it(nlp):
+    doc = build(nlp, "Israel ratified the agreement with Hamas.", {"israel": ["Israel"],
+                                                                  "hamas": ["Hamas"]})
+    assert ("israel", "accept") in stances_of(doc)
