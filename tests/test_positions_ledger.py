@@ -88,3 +88,24 @@ def test_exports(ledger, tmp_path):
     assert graph.has_edge("ukraine", "issue:ceasefire")
     cli(ledger, "export", "agreement", str(tmp_path / "agreement.gexf"))
     assert nx.read_gexf(tmp_path / "agreement.gexf").number_of_nodes() >= 3
+
+
+def test_the_readers_packet_shows_each_flag_and_sampled_position_in_its_paragraph(ledger, tmp_path):
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "positions_packet.py"
+    out = tmp_path / "packet.md"
+    result = subprocess.run([sys.executable, str(bench), "--db", ledger[1], "--texts", str(CORPUS),
+                             "--n", "3", "--out", str(out)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    packet = out.read_text("utf-8")
+    assert packet.startswith("# Flags (2)")           # the shift and the contradiction
+    assert "## F1: " in packet and "## F2: " in packet
+    assert packet.count("## P") == 3
+    # every evidence sits in bold inside text of the corpus, never "(text not found)"
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text("utf-8").splitlines() if line]
+    bold = [line.split("**")[1] for line in packet.splitlines() if line.startswith("  > ")
+            or line.startswith("> ")]
+    assert bold and all(any(b in t for t in texts) for b in bold)
+    assert "(text not found)" not in packet
