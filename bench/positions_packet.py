@@ -40,7 +40,7 @@ def read_texts(paths: list[Path]) -> dict[str, str]:
 
 def paragraph(text: str | None, span: list) -> str:
     """The paragraph holding the evidence span, the evidence in **bold**."""
-    if not text or not span or span[0] is None:
+    if not text or not span or None in span:
         return "(text not found)"
     start, end = span
     left = text.rfind("\n", 0, start) + 1

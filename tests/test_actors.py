@@ -453,6 +453,15 @@ def test_a_title_or_name_suffix_the_small_model_calls_a_person_is_no_one(nlp):
     assert not {"amir-sheikh", "jr"} & set(people)
 
 
+@pytest.mark.parametrize("text, name", [
+    ("His Highness Sheikh Tamim bin Hamad welcomed the envoy.", "Tamim bin Hamad"),
+    ("Amir Ohana met the envoy on Friday.", "Amir Ohana"),        # a first name, not a title
+    ("Sultan Al Jaber met the envoy on Friday.", "Sultan Al Jaber")])
+def test_honorifics_of_one_and_two_words_go_in_any_order_and_first_names_stay(nlp, text, name):
+    doc = analyse(nlp, text)
+    assert name in [a["name"] for a in doc._.actors if a["type"] == "person"]
+
+
 def test_a_name_with_a_glottal_mark_is_one_name(nlp):
     doc = analyse(nlp, "President Joe Biden spoke today with Prime Minister Mohammed Shia’ al-Sudani "
                        "of Iraq.")

@@ -187,7 +187,7 @@ def test_symmetric_meeting_and_it_pronoun(nlp):
     # hedged support clears the learned threshold is the model's call, measured by `parley eval`)
     support = next(c for c in CandidateFinder(doc, load_packs()).run() if c.actor == "robert-fico")
     assert (support.prior, support.rule_issues[0][0], support.rule_issues[0][2]) == (
-        "support", "territory", True)
+        "support", "territory", "pronoun")
     acts = acts_of(doc)
     summary = [(a["actor"], a["type"], a["issue"], a["target"]) for a in acts]
     assert ("viktor-orban", "meet", "talks_format", "robert-fico") in summary

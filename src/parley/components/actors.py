@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy
 import yaml
-from spacy.attrs import IDX, LEMMA, LOWER, SENT_START
+from spacy.attrs import DEP, IDX, LEMMA, LOWER, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -41,6 +41,7 @@ SUBJECT_DEPS = {"nsubj"}
 PASS_THROUGH_DEPS = {"compound", "flat", "appos", "conj", "amod", "det"}
 LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "on", "around", "within"}
 UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": None}   # GPE: _gpe_acting
+DELAY_CHARS = 3000   # how far after a description its person may first be named (_delayed_names)
 
 
 # --------------------------------------------------------------------------- registry
@@ -179,7 +180,7 @@ def _add_entries(reg: Registry, spec: dict) -> None:
     reg.office_remnants |= set(spec.get("office_remnants") or ())
     reg.name_titles |= {w.lower() for w in spec.get("name_titles") or ()}
     reg.name_suffixes |= set(spec.get("name_suffixes") or ())
-    reg.descriptor_nouns |= set(spec.get("descriptor_nouns") or ())
+    reg.descriptor_nouns |= {w.lower() for w in spec.get("descriptor_nouns") or ()}
     reg.group_nouns |= {w.lower() for w in spec.get("group_nouns") or ()}
     reg.agent_verbs |= set(spec.get("agent_verbs") or ())
     reg.passive_agent_verbs |= set(spec.get("passive_agent_verbs") or ())
@@ -246,8 +247,11 @@ class ActorFinder:
         self.group_keys = numpy.array(   # LEMMA hashes in any case, for _groups
             [nlp.vocab.strings.add(form) for w in registry.group_nouns
              for form in (w, w.title(), w.upper())], dtype="uint64")
-        self.descriptor_keys = numpy.array(   # LOWER hashes, for _delayed_names
+        self.descriptor_keys = numpy.array(   # LOWER, TAG and DEP hashes, for _delayed_names
             [nlp.vocab.strings.add(w) for w in registry.descriptor_nouns], dtype="uint64")
+        self.noun_tag = nlp.vocab.strings.add("NN")
+        self.subject_deps = numpy.array([nlp.vocab.strings.add(d) for d in SUBJECT_DEPS],
+                                        dtype="uint64")
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -442,6 +446,8 @@ class ActorFinder:
             name = _clean_name(ent, self.reg.honorifics)
             if name in self.reg.name_suffixes:
                 continue   # "Marcos, | Jr.": the end of the name before it
+            if ent.label_ == "PERSON" and all(t.lower_ in self.reg.name_titles for t in ent):
+                continue   # "Amir Sheikh | Tamim ...": titles the small model took for a name
             if ent.label_ == "ORG" and set(name.split()) <= self.reg.office_remnants:
                 continue   # "Secretary of State | Defense X": an office word, not a body
             kind = UNKNOWN_LABELS[ent.label_]
@@ -560,16 +566,16 @@ class ActorFinder:
         briefing"): news ledes describe a source before naming it. Not the state's leader, nor
         anyone named before the description; a description holding a name or a title the
         registry resolves is left as it is."""
-        hits = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.descriptor_keys))
-        if not len(hits):   # (read on the LOWER array: this runs over every article)
+        codes = doc.to_array([LOWER, TAG, DEP])
+        hits = numpy.flatnonzero(numpy.isin(codes[:, 0], self.descriptor_keys)
+                                 & (codes[:, 1] == self.noun_tag)
+                                 & numpy.isin(codes[:, 2], self.subject_deps))
+        if not len(hits):   # (read on the arrays: this runs over every article)
             return
-        people = [a for a in doc._.actors if a["type"] == "person" and a["mentions"]
-                  and (a.get("country") or self._titled(doc, a))]
+        people = None
         day = doc._.article_date
         for i in hits.tolist():
             token = doc[i]
-            if token.tag_ != "NN" or token.dep_ not in SUBJECT_DEPS or not people:
-                continue
             owners = [c for c in token.children if c.dep_ == "poss"]
             start, end = token.left_edge.idx, token.idx + len(token)
             if len(owners) != 1 or any(s < end and start < e for a in doc._.actors
@@ -579,11 +585,15 @@ class ActorFinder:
                 s <= owners[0].idx < e for s, e in a["mentions"])), None)
             if state is None:
                 continue
+            if people is None:   # built once, for the first description that needs it
+                people = [a for a in doc._.actors if a["type"] == "person" and a["mentions"]
+                          and (a.get("country") or self._titled(doc, a))]
             leaders = set(self.reg.holders("leader", state["id"], day))
             later = [a for a in people if a.get("country") in (state["country"], None)
                      and a["id"] not in leaders and min(s for s, _ in a["mentions"]) > end]
             named = [(_first_named(doc, a), a["id"]) for a in later]
-            named = [pair for pair in named if pair[0] is not None]
+            # named soon after: a lede's source is named within its first paragraphs
+            named = [pair for pair in named if pair[0] is not None and pair[0] - end < DELAY_CHARS]
             if named:
                 chosen = next(a for a in later if a["id"] == min(named)[1])
                 chosen["country"] = chosen.get("country") or state["country"]
@@ -620,7 +630,7 @@ def _first_named(doc: Doc, actor: dict) -> int | None:
     """Where the article first names an actor (a mention written as its name or an alias, not
     a title or pronoun that stands for it)."""
     names = {actor["name"].lower(), *(a.lower() for a in actor.get("aliases") or ())}
-    names |= {actor["name"].split()[-1].lower()}
+    names |= {actor["name"].split()[-1].lower()} if actor["name"].split() else set()
     text = doc_text(doc)
     starts = [s for s, e in actor["mentions"] if text[s:e].lower() in names]
     return min(starts) if starts else None
@@ -763,10 +773,13 @@ def _clean_name(ent: Span, honorifics: set[str]) -> str:
         tokens = tokens[1:]
     while tokens and tokens[-1].text in ("'s", "’s", "'", "’"):
         tokens = tokens[:-1]
-    while tokens and tokens[0].text in honorifics:
-        tokens = tokens[1:]
-    while len(tokens) > 1 and f"{tokens[0].text} {tokens[1].text}" in honorifics:
-        tokens = tokens[2:]
+    while tokens:   # one- and two-word honorifics in any order ("His Highness Sheikh Tamim")
+        if len(tokens) > 1 and f"{tokens[0].text} {tokens[1].text}" in honorifics:
+            tokens = tokens[2:]
+        elif tokens[0].text in honorifics:
+            tokens = tokens[1:]
+        else:
+            break
     written = "".join(t.text_with_ws for t in tokens[:-1]) + (tokens[-1].text if tokens else "")
     return " ".join(written.split())
 

@@ -53,10 +53,10 @@ def find_acts(doc: Doc, pack: Pack | None = None, entity_fallback: bool = False,
 def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -> list[dict]:
     """The acts among the candidates, one per (actor, type, issue), numbered in text order."""
     facts = ArticleFacts(doc, pack).follow(candidates)
-    shared = {} if model.empty else _joint_probabilities(candidates, facts, model)
+    p_act = {} if model.empty else _joint_probabilities(candidates, facts, model)
     acts = []
     for candidate in candidates:
-        choices = _choices(candidate, facts, model, shared.get(id(candidate), 0.0))
+        choices = _choices(candidate, facts, model, p_act.get(id(candidate), 0.0))
         for act_kind, issue_name, obj, via_pronoun, confidence in choices:
             acts.append(_record(candidate, act_kind, issue_name, obj, via_pronoun, confidence, pack))
     acts = _one_per_stance(acts)
@@ -67,7 +67,7 @@ def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -
 
 def _joint_probabilities(candidates: list[Candidate], facts: ArticleFacts,
                          model: ActModel) -> dict[int, float]:
-    """P(act) per candidate, the same for every agent one trigger gives in the same way: "The UK,
+    """P(act) per candidate; the agents one trigger gives in the same way share the highest: "The UK,
     France, Germany, Austria ... want X" states the demand of each; the detector's article
     features (how often each actor is named, how many acts it has) would otherwise keep the
     first-named state and drop the others. Keyed by `id(candidate)`."""

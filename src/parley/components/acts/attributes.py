@@ -161,31 +161,33 @@ class Context:
                 found.append(Keyword(issue, strong, abs(token.i - trigger.i), value,
                                      syntax.branch(token, positions),
                                      syntax.in_purpose_clause(token, positions)))
-        return found + self._frame_keywords(trigger, scope, positions, found)
+        return found + self._frame_keywords(trigger, scope, positions, seen)
 
     def _frame_keywords(self, trigger: Token, scope: list[Token], positions: set[int],
-                        found: list[Keyword]) -> list[Keyword]:
+                        seen: set[tuple]) -> list[Keyword]:
         """Strong keywords of the packs' frames: a verb with its subject or object in scope, in
-        either order ("the war in Ukraine can end" as "end the war"), unless a phrase keyword
-        of the same issue already starts at the verb."""
+        either order ("the war in Ukraine can end" as "end the war"), unless a keyword of the
+        same issue already starts at the verb or the noun (`seen`: (start, end, issue, strong) of
+        the phrase keywords found; a weak one stays weak: "stop the killing")."""
+        taken = {(start, issue) for start, _, issue, _ in seen}
         out = []
         for token in scope:
             nouns = self.pack.frames.get(token.lemma_.lower())
             if not nouns or token.pos_ != "VERB":
                 continue
-            distance = abs(token.i - trigger.i)
             for child in token.children:
                 issue = nouns.get(child.lemma_.lower()) or nouns.get(child.lower_)
                 if issue is None or child.i not in positions or child.dep_ not in (
-                        "nsubj", "nsubjpass", "dobj") or any(
-                        k.issue == issue and k.distance == distance for k in found + out):
+                        "nsubj", "nsubjpass", "dobj") or {(token.i, issue), (child.i, issue)} & taken:
                     continue
-                out.append(Keyword(issue, True, distance, None, syntax.branch(token, positions),
+                taken.add((token.i, issue))
+                out.append(Keyword(issue, True, abs(token.i - trigger.i), None,
+                                   syntax.branch(token, positions),
                                    syntax.in_purpose_clause(token, positions)))
         return out
 
     def rule_issues(self, trigger: Token, scope: list[Token], spec: dict, keywords) -> list[tuple]:
-        """[(issue, object, via_pronoun)]: every distinct strong issue (one per coordinated
+        """[(issue, object, via)]: every distinct strong issue (one per coordinated
         branch: the pack's first-listed issue, then the nearest), else the nearest weak one."""
         if spec.get("issue"):
             return [(spec["issue"], None, False)]
@@ -213,11 +215,11 @@ class Context:
         pronoun = any(t.lower_ in OBJECT_PRONOUNS and t.dep_ in ("dobj", "pobj") and t.head.i == trigger.i
                       for t in scope)
         if pronoun and self.previous and self.adjacent(self.previous, trigger):
-            return [(self.previous["issue"], self.previous.get("object"), True)]
+            return [(self.previous["issue"], self.previous.get("object"), "pronoun")]
         if any(t.lower_ in CATAPHORS for t in scope):
             ahead = self.issue_ahead(trigger.sent)
             if ahead:
-                return [(ahead, None, True)]
+                return [(ahead, None, "ahead")]
         return []
 
     def issue_ahead(self, sent: Span, sentences: int = 4) -> str | None:

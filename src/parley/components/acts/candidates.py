@@ -66,7 +66,8 @@ class Candidate:
     target: str | None
     scope: list[Token]
     keywords: list[tuple]     # (issue, strong, distance, value) for every pack keyword in scope
-    rule_issues: list[tuple]  # (issue, object, via_pronoun): the hand rules' choice
+    rule_issues: list[tuple]  # (issue, object, via): the hand rules' choice; via is False, or
+    #                           "pronoun" ("support it") / "ahead" ("the following:") for a reference
     modality: str
     condition: str | None
     reporter_hedge: str | None
@@ -336,8 +337,7 @@ class CandidateFinder:
             top = agent_tokens[0].head   # "The US and Ukraine will hold talks": the governing clause
         evidence = context.evidence(trigger, top, frame, sent, condition_tokens, quote)
         regions = context.regions(scope)
-        if not regions and context.previous and any(via for *_, via in rule_issues) \
-                and rule_issues[0][0] == context.previous["issue"]:
+        if not regions and context.previous and rule_issues and rule_issues[0][2] == "pronoun":
             regions = list(context.previous.get("regions") or ())   # "support it": its regions
         time = context.time(chain + [top], [t for t in top.subtree if t.i not in condition_tokens] + scope)
         resolved = self._actor_ids(agents, quote)
