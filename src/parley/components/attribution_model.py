@@ -118,7 +118,8 @@ def candidates(doc: Doc, subject_of, taken: list[tuple[int, int]] = ()) -> list[
         if word.pos_ in config["seen_lemmas_only"] and _prior(word.lemma_.lower(), word.pos_) == "unseen":
             continue
         rights = []
-        own_object = any(c.dep_ == "dobj" and c.i > word.i and c.pos_ != "PRON" for c in word.children)
+        own_object = any(c.dep_ == "dobj" and c.i > word.i and c.pos_ != "PRON"
+                         for c in word.children)
         for child in word.children:
             if child.i < word.i and (child.dep_ != "ccomp" or own_object):
                 continue   # ("A want B - the Commission has urged an increase": not its content)

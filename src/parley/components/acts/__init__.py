@@ -67,8 +67,8 @@ def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -
 
 def _joint_probabilities(candidates: list[Candidate], facts: ArticleFacts,
                          model: ActModel) -> dict[int, float]:
-    """P(act) per candidate; the agents one trigger gives in the same way share the highest: "The UK,
-    France, Germany, Austria ... want X" states the demand of each; the detector's article
+    """P(act) per candidate; the agents one trigger gives in the same way share the highest:
+    "The UK, France, Germany, Austria ... want X" states the demand of each; the detector's article
     features (how often each actor is named, how many acts it has) would otherwise keep the
     first-named state and drop the others. Keyed by `id(candidate)`."""
     p = {id(c): model.p_act(detector(c, facts)) for c in candidates}

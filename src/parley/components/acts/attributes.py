@@ -178,7 +178,9 @@ class Context:
             for child in token.children:
                 issue = nouns.get(child.lemma_.lower()) or nouns.get(child.lower_)
                 if issue is None or child.i not in positions or child.dep_ not in (
-                        "nsubj", "nsubjpass", "dobj") or {(token.i, issue), (child.i, issue)} & taken:
+                        "nsubj", "nsubjpass", "dobj"):
+                    continue
+                if {(token.i, issue), (child.i, issue)} & taken:
                     continue
                 taken.add((token.i, issue))
                 out.append(Keyword(issue, True, abs(token.i - trigger.i), None,

@@ -66,8 +66,9 @@ class Candidate:
     target: str | None
     scope: list[Token]
     keywords: list[tuple]     # (issue, strong, distance, value) for every pack keyword in scope
-    rule_issues: list[tuple]  # (issue, object, via): the hand rules' choice; via is False, or
-    #                           "pronoun" ("support it") / "ahead" ("the following:") for a reference
+    # (issue, object, via): the hand rules' choice; via is False, or "pronoun" ("support it") /
+    # "ahead" ("the following:") for an issue found by reference
+    rule_issues: list[tuple]
     modality: str
     condition: str | None
     reporter_hedge: str | None
