@@ -57,8 +57,8 @@ def decide(doc: Doc, candidates: list[Candidate], pack: Pack, model: ActModel) -
     acts = []
     for candidate in candidates:
         choices = _choices(candidate, facts, model, p_act.get(id(candidate), 0.0))
-        for act_kind, issue_name, obj, via_pronoun, confidence in choices:
-            acts.append(_record(candidate, act_kind, issue_name, obj, via_pronoun, confidence, pack))
+        for act_kind, issue_name, obj, confidence in choices:
+            acts.append(_record(candidate, act_kind, issue_name, obj, confidence, pack))
     acts = _one_per_stance(acts)
     for n, act in enumerate(acts, 1):
         act["id"] = f"act-{n}"
@@ -72,24 +72,22 @@ def _joint_probabilities(candidates: list[Candidate], facts: ArticleFacts,
     features (how often each actor is named, how many acts it has) would otherwise keep the
     first-named state and drop the others. Keyed by `id(candidate)`."""
     p = {id(c): model.p_act(detector(c, facts)) for c in candidates}
+    joint = [c for c in candidates if c.agents > 1 and c.via != "participant"]
     best: dict[tuple, float] = {}
-    for c in candidates:
-        if c.agents > 1 and c.via != "participant":
-            key = (c.trigger.i, c.via)
-            best[key] = max(best.get(key, 0.0), p[id(c)])
-    for c in candidates:
-        if c.agents > 1 and c.via != "participant":
-            p[id(c)] = best[(c.trigger.i, c.via)]
+    for c in joint:
+        best[c.trigger.i, c.via] = max(best.get((c.trigger.i, c.via), 0.0), p[id(c)])
+    for c in joint:
+        p[id(c)] = best[c.trigger.i, c.via]
     return p
 
 
 def _choices(c: Candidate, facts: ArticleFacts, model: ActModel, p: float):
-    """(type, issue, object, via_pronoun, confidence) for each act the candidate makes, `p`
-    its probability of being an act."""
+    """(type, issue, object, confidence) for each act the candidate makes, `p` its
+    probability of being an act."""
     if model.empty:
         if not c.rule:
             return []
-        return [(c.prior, name, obj, via, round(c.confidence * (0.8 if via else 1.0), 2))
+        return [(c.prior, name, obj, round(c.confidence * (0.8 if via else 1.0), 2))
                 for name, obj, via in c.rule_issues if _issue_allowed(c, name)]
     if p < model.threshold:
         return []
@@ -121,8 +119,8 @@ def _choices(c: Candidate, facts: ArticleFacts, model: ActModel, p: float):
     for name in chosen:
         if not _issue_allowed(c, name):
             continue
-        obj, via = objects.get(name, (None, False))
-        out.append((kind, name, obj, via, round(p, 2)))
+        obj, _ = objects.get(name, (None, False))
+        out.append((kind, name, obj, round(p, 2)))
     return out
 
 
@@ -131,15 +129,14 @@ def _keyword_issues(c: Candidate) -> bool:
     domain packs are written for negotiation text; the issue model is trained on few articles
     of any one conflict)."""
     return c.source in ("pack", "speech") and bool(c.rule_issues) and all(
-        any(k[0] == name and k[1] for k in c.keywords) for name, _, _ in c.rule_issues)
+        any(k.issue == name and k.strong for k in c.keywords) for name, _, _ in c.rule_issues)
 
 
 def _issue_allowed(c: Candidate, name: str) -> bool:
     return not c.spec.get("issues") or name in c.spec["issues"]
 
 
-def _record(c: Candidate, kind: str, issue_name: str, obj, via_pronoun: bool, confidence: float,
-            pack: Pack) -> dict:
+def _record(c: Candidate, kind: str, issue_name: str, obj, confidence: float, pack: Pack) -> dict:
     regions = list(c.regions) if issue_name == "territory" else []
     trigger = c.trigger
     return {

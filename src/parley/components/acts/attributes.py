@@ -37,7 +37,6 @@ class Keyword(NamedTuple):
 
 
 OBJECT_PRONOUNS = {"it", "this", "that"}
-CATAPHORS = {"following", "follows"}   # "the following actions:", "agreed as follows:"
 TARGET_PREPOSITIONS = {"to", "with", "from", "on", "against", "of", "for", "about", "over", "toward",
                        "towards", "at"}
 
@@ -218,7 +217,7 @@ class Context:
                       for t in scope)
         if pronoun and self.previous and self.adjacent(self.previous, trigger):
             return [(self.previous["issue"], self.previous.get("object"), "pronoun")]
-        if any(t.lower_ in CATAPHORS for t in scope):
+        if any(t.lower_ in self.pack.cataphors for t in scope):
             ahead = self.issue_ahead(trigger.sent)
             if ahead:
                 return [(ahead, None, "ahead")]

@@ -65,7 +65,7 @@ class Candidate:
     agents: int               # how many actors the same trigger gave
     target: str | None
     scope: list[Token]
-    keywords: list[tuple]     # (issue, strong, distance, value) for every pack keyword in scope
+    keywords: list[attributes.Keyword]   # every pack keyword in scope
     # (issue, object, via): the hand rules' choice; via is False, or "pronoun" ("support it") /
     # "ahead" ("the following:") for an issue found by reference
     rule_issues: list[tuple]

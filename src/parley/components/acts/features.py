@@ -187,7 +187,7 @@ def issue(c: Candidate, facts: ArticleFacts, classes) -> dict[str, list[str]]:
     # one further in scope ("a 10-point peace proposal at the G20 summit", "his sanctions threat")
     adjacent = {name for name, is_strong, d, *_ in c.keywords if is_strong and d <= 1}
     rules = [name for name, _, _ in c.rule_issues]
-    pronoun = any(via_pronoun for _, _, via_pronoun in c.rule_issues)
+    pronoun = any(via for _, _, via in c.rule_issues)   # an issue found by reference
     hint = cameo.issue_hint(c.code)
     scope_ids = {tok.i for tok in c.scope}
     sentence = Counter(name for token in t.sent if token.i not in scope_ids

@@ -50,6 +50,7 @@ class Pack:
     only_with: set = field(default_factory=set)
     hedges: set = field(default_factory=set)
     negative_hedges: set = field(default_factory=set)
+    cataphors: set = field(default_factory=set)
     predicts: set = field(default_factory=set)
     commitment_aux: set = field(default_factory=set)
     content_nouns: set = field(default_factory=set)
@@ -119,6 +120,7 @@ def load_packs(extra: tuple[str, ...] = ()) -> Pack:
     cues = raw.get("cues") or {}
     pack.hedges = set(cues.get("hedge") or [])
     pack.negative_hedges = set(cues.get("negative_hedge") or [])
+    pack.cataphors = set(cues.get("cataphor") or [])
     pack.predicts = set(cues.get("predict") or [])
     pack.commitment_aux = set(cues.get("commitment") or [])
     condition = cues.get("condition") or {}
